@@ -1,0 +1,326 @@
+import { randomUUID } from "node:crypto";
+import { CAPABILITIES, type Capability, partitionCapabilities } from "../capabilities.js";
+import type { CallOptions, ComputeDriver, DriverLogger } from "../driver.js";
+import { DriverInternal, InvalidSpec, isDriverError, Timeout, Unsupported } from "../errors.js";
+import { Uuid } from "../schemas/common.js";
+import type { AttachedBlockDevice, AttachedInterface, BlockDeviceSpec, InterfaceSpec } from "../schemas/devices.js";
+import type { DriverInfo } from "../schemas/driver-info.js";
+import type { HostResources } from "../schemas/host-resources.js";
+import { validate } from "../schemas/index.js";
+import type { InstanceInfo, InstanceSummary } from "../schemas/instance-info.js";
+import type {
+  ConsoleOutput,
+  ConsoleOutputSpec,
+  MigrationSpec,
+  PowerOffSpec,
+  RebootSpec,
+  ResizeSpec,
+} from "../schemas/operations.js";
+import type { SnapshotInfo, SnapshotSpec } from "../schemas/snapshot.js";
+import type { SpawnRequest } from "../schemas/spawn-request.js";
+import { type Validator, validatorFor } from "../validation.js";
+import { CAPABILITY_OF, DEFAULT_TIMEOUTS_MS, type DriverOperation } from "./operations.js";
+
+/**
+ * What a caller of {@link DriverClient} may pass; everything is optional.
+ *
+ * @public
+ */
+export interface CallContext {
+  /** Cancels the call; combined with the operation's deadline. */
+  readonly signal?: AbortSignal;
+  /** The request id to hand the driver; one is made when absent. */
+  readonly requestId?: string;
+  /** Overrides the operation's deadline for this call. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * How a {@link DriverClient} guards the boundary.
+ *
+ * @public
+ */
+export interface DriverClientOptions {
+  /** Per-operation deadlines, over {@link DEFAULT_TIMEOUTS_MS}. */
+  readonly timeoutsMs?: Partial<Record<DriverOperation, number>>;
+  /**
+   * Check what the driver returns against the contract's schemas (default
+   * true). A malformed answer becomes `DriverInternal` instead of corrupting
+   * the caller's state.
+   */
+  readonly validateResults?: boolean;
+  /** Where the client reports what it ignored (unknown capabilities, say). */
+  readonly logger?: DriverLogger;
+}
+
+// A malformed UUID is a bad request, not an unknown instance: it fails as
+// InvalidSpec at /uuid before the driver is called.
+const uuidValidator = validatorFor(Uuid);
+
+/**
+ * The core's side of the boundary: wraps a driver and enforces the contract
+ * around every call. It validates requests before the driver sees them,
+ * answers `Unsupported` for operations whose capability the driver did not
+ * declare (without calling it), puts a deadline on every call, turns stray
+ * exceptions into `DriverInternal`, and checks every answer against its
+ * schema.
+ *
+ * @public
+ */
+export class DriverClient {
+  readonly #driver: ComputeDriver;
+  readonly #timeouts: Record<DriverOperation, number>;
+  readonly #validateResults: boolean;
+  readonly #logger: DriverLogger | undefined;
+  #info: DriverInfo | undefined;
+  #capabilities: ReadonlySet<Capability> = new Set();
+
+  constructor(driver: ComputeDriver, options: DriverClientOptions = {}) {
+    this.#driver = driver;
+    this.#timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
+    this.#validateResults = options.validateResults ?? true;
+    this.#logger = options.logger;
+  }
+
+  /** What `init` reported; undefined before it. */
+  get info(): DriverInfo | undefined {
+    return this.#info;
+  }
+
+  /** The declared capabilities this contract knows; empty before `init`. */
+  get capabilities(): ReadonlySet<Capability> {
+    return this.#capabilities;
+  }
+
+  /** True when the driver declared `capability` at init. */
+  supports(capability: Capability): boolean {
+    return this.#capabilities.has(capability);
+  }
+
+  /**
+   * Initialises the driver and records its capabilities. Unknown capability
+   * names are ignored; a known one whose methods the driver lacks is a
+   * `DriverInternal` error, since the driver would fail the first call.
+   */
+  async init(ctx?: CallContext): Promise<DriverInfo> {
+    const info = await this.#call("init", ctx, (o) => this.#driver.init(o), validate.driverInfo);
+    const { known, unknown } = partitionCapabilities(info.capabilities);
+    if (unknown.length > 0) {
+      this.#logger?.info("ignoring capabilities this contract version does not know", { unknown });
+    }
+    for (const capability of known) {
+      const missing = CAPABILITIES[capability].methods.filter(
+        (m) => typeof (this.#driver as unknown as Record<string, unknown>)[m] !== "function",
+      );
+      if (missing.length > 0) {
+        throw new DriverInternal(
+          `driver declares capability "${capability}" but does not implement ${missing.join(", ")}; implement them or stop declaring it`,
+        );
+      }
+    }
+    this.#info = info;
+    this.#capabilities = new Set(known);
+    return info;
+  }
+
+  close(ctx?: CallContext): Promise<void> {
+    return this.#call("close", ctx, (o) => this.#driver.close(o));
+  }
+
+  getHostResources(ctx?: CallContext): Promise<HostResources> {
+    return this.#call("getHostResources", ctx, (o) => this.#driver.getHostResources(o), validate.hostResources);
+  }
+
+  listInstances(ctx?: CallContext): Promise<InstanceSummary[]> {
+    return this.#call("listInstances", ctx, (o) => this.#driver.listInstances(o), validate.instanceList);
+  }
+
+  getInstanceInfo(uuid: string, ctx?: CallContext): Promise<InstanceInfo> {
+    checkUuid(uuid);
+    return this.#call("getInstanceInfo", ctx, (o) => this.#driver.getInstanceInfo(uuid, o), validate.instanceInfo);
+  }
+
+  spawn(request: SpawnRequest, ctx?: CallContext): Promise<InstanceInfo> {
+    validate.spawnRequest.assert(request);
+    return this.#call("spawn", ctx, (o) => this.#driver.spawn(request, o), validate.instanceInfo);
+  }
+
+  destroy(uuid: string, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    return this.#call("destroy", ctx, (o) => this.#driver.destroy(uuid, o));
+  }
+
+  reboot(uuid: string, spec: RebootSpec, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    validate.rebootSpec.assert(spec);
+    return this.#call("reboot", ctx, (o) => this.#driver.reboot(uuid, spec, o));
+  }
+
+  powerOff(uuid: string, spec: PowerOffSpec, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    validate.powerOffSpec.assert(spec);
+    return this.#call("powerOff", ctx, (o) => this.#driver.powerOff(uuid, spec, o));
+  }
+
+  powerOn(uuid: string, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    return this.#call("powerOn", ctx, (o) => this.#driver.powerOn(uuid, o));
+  }
+
+  pause(uuid: string, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    return this.#call("pause", ctx, (o) => this.#driver.pause(uuid, o));
+  }
+
+  unpause(uuid: string, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    return this.#call("unpause", ctx, (o) => this.#driver.unpause(uuid, o));
+  }
+
+  suspend(uuid: string, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    return this.#call("suspend", ctx, (o) => this.#driver.suspend(uuid, o));
+  }
+
+  resume(uuid: string, ctx?: CallContext): Promise<void> {
+    checkUuid(uuid);
+    return this.#call("resume", ctx, (o) => this.#driver.resume(uuid, o));
+  }
+
+  attachBlockDevice(uuid: string, spec: BlockDeviceSpec, ctx?: CallContext): Promise<AttachedBlockDevice> {
+    const attach = this.#optional("attachBlockDevice");
+    checkUuid(uuid);
+    validate.blockDeviceSpec.assert(spec);
+    return this.#call("attachBlockDevice", ctx, (o) => attach(uuid, spec, o), validate.attachedBlockDevice);
+  }
+
+  detachBlockDevice(uuid: string, deviceId: string, ctx?: CallContext): Promise<void> {
+    const detach = this.#optional("detachBlockDevice");
+    checkUuid(uuid);
+    return this.#call("detachBlockDevice", ctx, (o) => detach(uuid, deviceId, o));
+  }
+
+  attachInterface(uuid: string, spec: InterfaceSpec, ctx?: CallContext): Promise<AttachedInterface> {
+    const attach = this.#optional("attachInterface");
+    checkUuid(uuid);
+    validate.interfaceSpec.assert(spec);
+    return this.#call("attachInterface", ctx, (o) => attach(uuid, spec, o), validate.attachedInterface);
+  }
+
+  detachInterface(uuid: string, interfaceId: string, ctx?: CallContext): Promise<void> {
+    const detach = this.#optional("detachInterface");
+    checkUuid(uuid);
+    return this.#call("detachInterface", ctx, (o) => detach(uuid, interfaceId, o));
+  }
+
+  createSnapshot(uuid: string, spec: SnapshotSpec, ctx?: CallContext): Promise<SnapshotInfo> {
+    const create = this.#optional("createSnapshot");
+    checkUuid(uuid);
+    validate.snapshotSpec.assert(spec);
+    return this.#call("createSnapshot", ctx, (o) => create(uuid, spec, o), validate.snapshotInfo);
+  }
+
+  listSnapshots(uuid: string, ctx?: CallContext): Promise<SnapshotInfo[]> {
+    const list = this.#optional("listSnapshots");
+    checkUuid(uuid);
+    return this.#call("listSnapshots", ctx, (o) => list(uuid, o), validate.snapshotList);
+  }
+
+  revertToSnapshot(uuid: string, snapshotId: string, ctx?: CallContext): Promise<void> {
+    const revert = this.#optional("revertToSnapshot");
+    checkUuid(uuid);
+    return this.#call("revertToSnapshot", ctx, (o) => revert(uuid, snapshotId, o));
+  }
+
+  deleteSnapshot(uuid: string, snapshotId: string, ctx?: CallContext): Promise<void> {
+    const remove = this.#optional("deleteSnapshot");
+    checkUuid(uuid);
+    return this.#call("deleteSnapshot", ctx, (o) => remove(uuid, snapshotId, o));
+  }
+
+  getConsoleOutput(uuid: string, spec: ConsoleOutputSpec = {}, ctx?: CallContext): Promise<ConsoleOutput> {
+    const read = this.#optional("getConsoleOutput");
+    checkUuid(uuid);
+    validate.consoleOutputSpec.assert(spec);
+    return this.#call("getConsoleOutput", ctx, (o) => read(uuid, spec, o), validate.consoleOutput);
+  }
+
+  resize(uuid: string, spec: ResizeSpec, ctx?: CallContext): Promise<void> {
+    const resize = this.#optional("resize");
+    checkUuid(uuid);
+    validate.resizeSpec.assert(spec);
+    return this.#call("resize", ctx, (o) => resize(uuid, spec, o));
+  }
+
+  migrateLive(uuid: string, spec: MigrationSpec, ctx?: CallContext): Promise<void> {
+    const migrate = this.#optional("migrateLive");
+    checkUuid(uuid);
+    validate.migrationSpec.assert(spec);
+    return this.#call("migrateLive", ctx, (o) => migrate(uuid, spec, o));
+  }
+
+  /** The driver's optional method, bound, or `Unsupported` when its capability is not declared. */
+  #optional<K extends DriverOperation & keyof ComputeDriver>(operation: K): NonNullable<ComputeDriver[K]> {
+    const capability = CAPABILITY_OF[operation] as Capability;
+    const method = this.#driver[operation];
+    if (!this.#capabilities.has(capability) || typeof method !== "function") {
+      throw new Unsupported(operation, capability);
+    }
+    return (method as (...args: unknown[]) => unknown).bind(this.#driver) as NonNullable<ComputeDriver[K]>;
+  }
+
+  async #call<T>(
+    operation: DriverOperation,
+    ctx: CallContext | undefined,
+    invoke: (options: CallOptions) => Promise<T>,
+    resultValidator?: Validator<T>,
+  ): Promise<T> {
+    const timeoutMs = ctx?.timeoutMs ?? this.#timeouts[operation];
+    const deadline = new AbortController();
+    const signal = ctx?.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal;
+    signal.throwIfAborted();
+    const options: CallOptions = { signal, requestId: ctx?.requestId ?? randomUUID() };
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Timeout(operation, timeoutMs);
+        deadline.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      const pending = invoke(options);
+      // A driver that ignores its signal may settle after the deadline; its
+      // late rejection must not surface as an unhandled one.
+      pending.catch(() => {});
+      const result = await Promise.race([pending, expired]);
+      if (resultValidator && this.#validateResults && !resultValidator.is(result)) {
+        throw new DriverInternal(
+          `driver returned an invalid answer to ${operation}: ${describeInvalid(resultValidator, result)}`,
+        );
+      }
+      return result;
+    } catch (err) {
+      if (isDriverError(err)) throw err;
+      if (signal.aborted && ctx?.signal?.aborted) throw ctx.signal.reason;
+      throw new DriverInternal(`driver failed in ${operation}: ${(err as Error)?.message ?? String(err)}`, {
+        cause: err,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function checkUuid(uuid: string): void {
+  if (!uuidValidator.is(uuid)) throw new InvalidSpec("/uuid", "must be a lower-case UUID");
+}
+
+function describeInvalid(validator: Validator<unknown>, value: unknown): string {
+  try {
+    validator.assert(value);
+    return "unknown problem";
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

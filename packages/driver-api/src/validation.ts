@@ -1,0 +1,97 @@
+import type { TSchema } from "@sinclair/typebox";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { InvalidSpec } from "./errors.js";
+
+// ajv-formats ships CommonJS with a default export; under NodeNext the
+// callable sits on `.default` at type level but not always at run time.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020;
+
+/**
+ * One ajv instance for every contract schema. `allErrors` is off: the first
+ * bad field is enough to name, and stopping there keeps validation cheap on
+ * the hot path.
+ */
+const ajv = new Ajv2020({ allErrors: false, strict: true, useDefaults: false });
+addFormats(ajv, ["date-time"]);
+// TypeBox stores its bookkeeping under symbol keys, which ajv never sees;
+// the string keywords below are the only non-standard ones it may emit.
+ajv.addKeyword("kind").addKeyword("modifier");
+
+/**
+ * A compiled check for one contract shape.
+ *
+ * @public
+ */
+export interface Validator<T> {
+  /** True when `value` conforms; narrows it to `T`. */
+  is(value: unknown): value is T;
+  /** Returns `value` as `T`, or throws `InvalidSpec` naming the first bad field. */
+  assert(value: unknown): T;
+}
+
+/**
+ * Compiles `schema` once into a {@link Validator}. Use it for your driver's
+ * own shapes (its config, say) so its errors read like the contract's.
+ *
+ * @public
+ */
+export function compileValidator<T>(schema: object): Validator<T> {
+  const check: ValidateFunction = ajv.compile(schema);
+  return {
+    is: (value: unknown): value is T => check(value),
+    assert(value: unknown): T {
+      if (check(value)) return value as T;
+      throw toInvalidSpec(check.errors?.[0]);
+    },
+  };
+}
+
+/** Compiles a TypeBox schema; the type comes with it. */
+export function validatorFor<S extends TSchema>(schema: S): Validator<S["static"]> {
+  return compileValidator<S["static"]>(schema);
+}
+
+function toInvalidSpec(error: ErrorObject | undefined): InvalidSpec {
+  if (error === undefined) return new InvalidSpec("", "is not valid");
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return new InvalidSpec(
+        `${error.instancePath}/${escapePointer(String(params.missingProperty))}`,
+        "is required",
+      );
+    case "additionalProperties":
+      return new InvalidSpec(
+        `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`,
+        "is not a known field; remove it or check its spelling",
+      );
+    case "enum":
+      return new InvalidSpec(
+        error.instancePath,
+        `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      );
+    case "pattern":
+      return new InvalidSpec(error.instancePath, describePattern(String(params.pattern)));
+    case "propertyNames":
+      return new InvalidSpec(
+        `${error.instancePath}/${escapePointer(String(params.propertyName))}`,
+        "is not an allowed key",
+      );
+    default:
+      return new InvalidSpec(error.instancePath, error.message ?? "is not valid");
+  }
+}
+
+/** Patterns the contract uses, said in words a person can act on. */
+function describePattern(pattern: string): string {
+  if (pattern.includes("[0-9a-f]{8}-")) return "must be a lower-case UUID";
+  if (pattern === "^[^\\u0000]*$") return "must not contain NUL characters";
+  if (pattern.includes("(:[0-9a-f]{2}){5}")) return "must be a lower-case MAC address like 52:54:00:12:34:56";
+  return `must match ${pattern}`;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
+}
