@@ -1,0 +1,11 @@
+import { defineProject } from "vitest/config";
+
+export const config = defineProject({
+  test: {
+    name: "driver-fake",
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+  },
+});
+
+// biome-ignore lint/style/noDefaultExport: vitest reads the default export
+export default config;

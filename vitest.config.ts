@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export const config = defineConfig({
+  test: {
+    projects: ["packages/*"],
+  },
+});
+
+// biome-ignore lint/style/noDefaultExport: vitest reads the default export
+export default config;
