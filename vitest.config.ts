@@ -2,7 +2,10 @@ import { defineConfig } from "vitest/config";
 
 export const config = defineConfig({
   test: {
-    projects: ["packages/*"],
+    projects: [
+      "packages/*",
+      { test: { name: "tooling", include: ["scripts/**/*.test.mjs"] } },
+    ],
   },
 });
 

@@ -6,15 +6,17 @@ import { InvalidSpec } from "./errors.js";
 // ajv-formats ships CommonJS with a default export; under NodeNext the
 // callable sits on `.default` at type level but not always at run time.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020;
+  addFormatsModule) as unknown as (ajv: Ajv2020, options: { mode: "fast" | "full"; formats: string[] }) => Ajv2020;
 
 /**
  * One ajv instance for every contract schema. `allErrors` is off: the first
  * bad field is enough to name, and stopping there keeps validation cheap on
  * the hot path.
  */
-const ajv = new Ajv2020({ allErrors: false, strict: true, useDefaults: false });
-addFormats(ajv, ["date-time"]);
+// `unicodeRegExp: false`: the contract's patterns need no Unicode-mode
+// features, and non-Unicode regular expressions run markedly faster.
+const ajv = new Ajv2020({ allErrors: false, strict: true, useDefaults: false, unicodeRegExp: false });
+addFormats(ajv, { mode: "fast", formats: ["date-time"] });
 // TypeBox stores its bookkeeping under symbol keys, which ajv never sees;
 // the string keywords below are the only non-standard ones it may emit.
 ajv.addKeyword("kind").addKeyword("modifier");

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CAPABILITIES, type Capability, partitionCapabilities } from "../capabilities.js";
 import type { CallOptions, ComputeDriver, DriverLogger } from "../driver.js";
-import { DriverInternal, InvalidSpec, isDriverError, Timeout, Unsupported } from "../errors.js";
+import { DriverInternal, InvalidSpec, isDriverError, Unsupported } from "../errors.js";
 import { Uuid } from "../schemas/common.js";
 import type { AttachedBlockDevice, AttachedInterface, BlockDeviceSpec, InterfaceSpec } from "../schemas/devices.js";
 import type { DriverInfo } from "../schemas/driver-info.js";
@@ -19,6 +19,7 @@ import type {
 import type { SnapshotInfo, SnapshotSpec } from "../schemas/snapshot.js";
 import type { SpawnRequest } from "../schemas/spawn-request.js";
 import { type Validator, validatorFor } from "../validation.js";
+import { DeadlineBuckets, type Waiter } from "./deadlines.js";
 import { CAPABILITY_OF, DEFAULT_TIMEOUTS_MS, type DriverOperation } from "./operations.js";
 
 /**
@@ -49,6 +50,14 @@ export interface DriverClientOptions {
    * the caller's state.
    */
   readonly validateResults?: boolean;
+  /**
+   * Check requests against the contract's schemas before the driver sees
+   * them (default true), so a bad request fails with `InvalidSpec` naming
+   * the field even on a driver that forgot to validate. A caller whose
+   * requests were already validated (the core's API layer does) and whose
+   * drivers are certified may turn it off to validate once instead of twice.
+   */
+  readonly validateRequests?: boolean;
   /** Where the client reports what it ignored (unknown capabilities, say). */
   readonly logger?: DriverLogger;
 }
@@ -71,14 +80,20 @@ export class DriverClient {
   readonly #driver: ComputeDriver;
   readonly #timeouts: Record<DriverOperation, number>;
   readonly #validateResults: boolean;
+  readonly #validateRequests: boolean;
   readonly #logger: DriverLogger | undefined;
   #info: DriverInfo | undefined;
   #capabilities: ReadonlySet<Capability> = new Set();
+  // Request ids are a random prefix per client and a counter: unique, and
+  // cheaper than a UUID per call.
+  readonly #requestPrefix = `req-${randomUUID().slice(0, 8)}`;
+  #requestSerial = 0;
 
   constructor(driver: ComputeDriver, options: DriverClientOptions = {}) {
     this.#driver = driver;
     this.#timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
     this.#validateResults = options.validateResults ?? true;
+    this.#validateRequests = options.validateRequests ?? true;
     this.#logger = options.logger;
   }
 
@@ -141,7 +156,7 @@ export class DriverClient {
   }
 
   spawn(request: SpawnRequest, ctx?: CallContext): Promise<InstanceInfo> {
-    validate.spawnRequest.assert(request);
+    this.#checkRequest(validate.spawnRequest, request);
     return this.#call("spawn", ctx, (o) => this.#driver.spawn(request, o), validate.instanceInfo);
   }
 
@@ -152,13 +167,13 @@ export class DriverClient {
 
   reboot(uuid: string, spec: RebootSpec, ctx?: CallContext): Promise<void> {
     checkUuid(uuid);
-    validate.rebootSpec.assert(spec);
+    this.#checkRequest(validate.rebootSpec, spec);
     return this.#call("reboot", ctx, (o) => this.#driver.reboot(uuid, spec, o));
   }
 
   powerOff(uuid: string, spec: PowerOffSpec, ctx?: CallContext): Promise<void> {
     checkUuid(uuid);
-    validate.powerOffSpec.assert(spec);
+    this.#checkRequest(validate.powerOffSpec, spec);
     return this.#call("powerOff", ctx, (o) => this.#driver.powerOff(uuid, spec, o));
   }
 
@@ -190,7 +205,7 @@ export class DriverClient {
   attachBlockDevice(uuid: string, spec: BlockDeviceSpec, ctx?: CallContext): Promise<AttachedBlockDevice> {
     const attach = this.#optional("attachBlockDevice");
     checkUuid(uuid);
-    validate.blockDeviceSpec.assert(spec);
+    this.#checkRequest(validate.blockDeviceSpec, spec);
     return this.#call("attachBlockDevice", ctx, (o) => attach(uuid, spec, o), validate.attachedBlockDevice);
   }
 
@@ -203,7 +218,7 @@ export class DriverClient {
   attachInterface(uuid: string, spec: InterfaceSpec, ctx?: CallContext): Promise<AttachedInterface> {
     const attach = this.#optional("attachInterface");
     checkUuid(uuid);
-    validate.interfaceSpec.assert(spec);
+    this.#checkRequest(validate.interfaceSpec, spec);
     return this.#call("attachInterface", ctx, (o) => attach(uuid, spec, o), validate.attachedInterface);
   }
 
@@ -216,7 +231,7 @@ export class DriverClient {
   createSnapshot(uuid: string, spec: SnapshotSpec, ctx?: CallContext): Promise<SnapshotInfo> {
     const create = this.#optional("createSnapshot");
     checkUuid(uuid);
-    validate.snapshotSpec.assert(spec);
+    this.#checkRequest(validate.snapshotSpec, spec);
     return this.#call("createSnapshot", ctx, (o) => create(uuid, spec, o), validate.snapshotInfo);
   }
 
@@ -241,21 +256,21 @@ export class DriverClient {
   getConsoleOutput(uuid: string, spec: ConsoleOutputSpec = {}, ctx?: CallContext): Promise<ConsoleOutput> {
     const read = this.#optional("getConsoleOutput");
     checkUuid(uuid);
-    validate.consoleOutputSpec.assert(spec);
+    this.#checkRequest(validate.consoleOutputSpec, spec);
     return this.#call("getConsoleOutput", ctx, (o) => read(uuid, spec, o), validate.consoleOutput);
   }
 
   resize(uuid: string, spec: ResizeSpec, ctx?: CallContext): Promise<void> {
     const resize = this.#optional("resize");
     checkUuid(uuid);
-    validate.resizeSpec.assert(spec);
+    this.#checkRequest(validate.resizeSpec, spec);
     return this.#call("resize", ctx, (o) => resize(uuid, spec, o));
   }
 
   migrateLive(uuid: string, spec: MigrationSpec, ctx?: CallContext): Promise<void> {
     const migrate = this.#optional("migrateLive");
     checkUuid(uuid);
-    validate.migrationSpec.assert(spec);
+    this.#checkRequest(validate.migrationSpec, spec);
     return this.#call("migrateLive", ctx, (o) => migrate(uuid, spec, o));
   }
 
@@ -269,48 +284,67 @@ export class DriverClient {
     return (method as (...args: unknown[]) => unknown).bind(this.#driver) as NonNullable<ComputeDriver[K]>;
   }
 
-  async #call<T>(
+  #call<T>(
     operation: DriverOperation,
     ctx: CallContext | undefined,
     invoke: (options: CallOptions) => Promise<T>,
     resultValidator?: Validator<T>,
   ): Promise<T> {
-    const timeoutMs = ctx?.timeoutMs ?? this.#timeouts[operation];
-    const deadline = new AbortController();
-    const signal = ctx?.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal;
-    signal.throwIfAborted();
-    const options: CallOptions = { signal, requestId: ctx?.requestId ?? randomUUID() };
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Timeout(operation, timeoutMs);
-        deadline.abort(error);
-        reject(error);
-      }, timeoutMs);
-    });
-    try {
-      const pending = invoke(options);
-      // A driver that ignores its signal may settle after the deadline; its
-      // late rejection must not surface as an unhandled one.
-      pending.catch(() => {});
-      const result = await Promise.race([pending, expired]);
-      if (resultValidator && this.#validateResults && !resultValidator.is(result)) {
-        throw new DriverInternal(
-          `driver returned an invalid answer to ${operation}: ${describeInvalid(resultValidator, result)}`,
-        );
+    const bucket = deadlines.enter(ctx?.timeoutMs ?? this.#timeouts[operation]);
+    const signal = ctx?.signal ? AbortSignal.any([ctx.signal, bucket.signal]) : bucket.signal;
+    if (signal.aborted) return Promise.reject(ctx?.signal?.reason ?? signal.reason);
+    const options: CallOptions = { signal, requestId: ctx?.requestId ?? this.#nextRequestId() };
+    return new Promise<T>((resolve, reject) => {
+      // The deadline rejects the call even if the driver ignores its signal;
+      // the driver's late answer is then dropped.
+      const waiter: Waiter = { settled: false, operation, reject };
+      bucket.join(waiter);
+      const settle = (result: T) => {
+        if (waiter.settled) return;
+        bucket.leave(waiter);
+        if (resultValidator && this.#validateResults && !resultValidator.is(result)) {
+          reject(
+            new DriverInternal(
+              `driver returned an invalid answer to ${operation}: ${describeInvalid(resultValidator, result)}`,
+            ),
+          );
+        } else {
+          resolve(result);
+        }
+      };
+      const fail = (err: unknown) => {
+        if (waiter.settled) return;
+        bucket.leave(waiter);
+        reject(this.#normalise(operation, err, ctx?.signal));
+      };
+      try {
+        invoke(options).then(settle, fail);
+      } catch (err) {
+        fail(err); // a driver method that throws instead of rejecting
       }
-      return result;
-    } catch (err) {
-      if (isDriverError(err)) throw err;
-      if (signal.aborted && ctx?.signal?.aborted) throw ctx.signal.reason;
-      throw new DriverInternal(`driver failed in ${operation}: ${(err as Error)?.message ?? String(err)}`, {
-        cause: err,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+  }
+
+  #checkRequest<R>(validator: Validator<R>, value: R): void {
+    if (this.#validateRequests) validator.assert(value);
+  }
+
+  #normalise(operation: DriverOperation, err: unknown, callerSignal: AbortSignal | undefined): unknown {
+    if (isDriverError(err)) return err;
+    if (callerSignal?.aborted) return callerSignal.reason;
+    return new DriverInternal(`driver failed in ${operation}: ${(err as Error)?.message ?? String(err)}`, {
+      cause: err,
+    });
+  }
+
+  #nextRequestId(): string {
+    this.#requestSerial += 1;
+    return `${this.#requestPrefix}-${this.#requestSerial}`;
   }
 }
+
+/** The deadlines of every client in the process. */
+const deadlines = new DeadlineBuckets();
 
 function checkUuid(uuid: string): void {
   if (!uuidValidator.is(uuid)) throw new InvalidSpec("/uuid", "must be a lower-case UUID");
