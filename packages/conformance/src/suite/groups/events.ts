@@ -1,0 +1,54 @@
+import type { LifecycleEventType, PowerState } from "@novakit/driver-api";
+import { expect } from "vitest";
+import { check } from "../check.js";
+import type { SuiteContext } from "../context.js";
+
+/** The power state each event type reports. */
+const STATE_AFTER: Record<LifecycleEventType, PowerState> = {
+  started: "running",
+  stopped: "stopped",
+  paused: "paused",
+  resumed: "running",
+  suspended: "suspended",
+  crashed: "crashed",
+};
+
+export function eventTests(ctx: SuiteContext): void {
+  check("C-EVENT-1", async () => {
+    const mark = ctx.events.length;
+    const request = ctx.request();
+    ctx.track(request.uuid);
+    const { uuid } = request;
+    const c = () => ctx.call();
+    const steps: [string, () => Promise<unknown>, LifecycleEventType[]][] = [
+      ["spawn", () => ctx.client.spawn(request, c()), ["started"]],
+      ["pause", () => ctx.client.pause(uuid, c()), ["paused"]],
+      ["unpause", () => ctx.client.unpause(uuid, c()), ["resumed"]],
+      ["suspend", () => ctx.client.suspend(uuid, c()), ["suspended"]],
+      ["resume", () => ctx.client.resume(uuid, c()), ["resumed"]],
+      ["powerOff", () => ctx.client.powerOff(uuid, { graceMs: ctx.options.powerOffGraceMs }, c()), ["stopped"]],
+      ["powerOn", () => ctx.client.powerOn(uuid, c()), ["started"]],
+      ["reboot (hard)", () => ctx.client.reboot(uuid, { type: "hard" }, c()), []],
+      ["destroy", () => ctx.client.destroy(uuid, c()), ["stopped"]],
+    ];
+    // The steps run back to back, without waiting for events in between, so
+    // events that arrive late but out of order are caught too.
+    for (const [name, run] of steps) {
+      await run().catch((err: unknown) => {
+        throw new Error(`${name} failed: ${(err as Error).message}`);
+      });
+    }
+    const expected = steps.flatMap(([, , emits]) => emits);
+    const seen = await ctx.eventsAfter(uuid, mark, expected);
+    expect(seen.map((e) => e.type), "events of spawn, pause, unpause, suspend, resume, powerOff, powerOn, reboot, destroy").toEqual(expected);
+  });
+
+  check("C-EVENT-2", async () => {
+    expect(ctx.invalidEvents, "events that failed the contract's schema").toEqual([]);
+    for (const event of ctx.events) {
+      expect(event.powerState, `powerState of a "${event.type}" event`).toBe(STATE_AFTER[event.type]);
+      expect(Number.isNaN(Date.parse(event.occurredAt)), "occurredAt is a date").toBe(false);
+    }
+    expect(ctx.events.length, "the suite saw events at all").toBeGreaterThan(0);
+  });
+}

@@ -1,0 +1,51 @@
+// The suite's teeth: each deliberately broken variant of the reference
+// driver must be refused, for the clause it breaks and no unrelated one;
+// the reference driver itself must be certified.
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCertification } from "../src/runner/run.js";
+
+const variants = fileURLToPath(new URL("./broken-drivers/", import.meta.url));
+const reference = fileURLToPath(new URL("../../driver-fake/", import.meta.url));
+
+/** Each variant: the clauses it must fail, and others that may fail with them as a consequence. */
+const CASES: readonly [variant: string, mustFail: string[], mayAlsoFail: string[]][] = [
+  ["destroy-not-idempotent", ["C-IDEMP-1", "C-IDEMP-2"], []],
+  ["capability-not-honored", ["C-CAP-snapshot"], []],
+  ["missing-event", ["T-pause-running", "C-EVENT-1"], []],
+  ["out-of-order-events", ["C-EVENT-1"], ["T-"]],
+  ["wrong-state-after-reboot", ["T-rebootHard-paused", "T-rebootHard-suspended", "T-rebootHard-stopped"], []],
+  [
+    "leaks-on-destroy",
+    ["C-DESTROY-1", "C-CLEAN-1"],
+    ["C-HOST-3", "C-IDEMP-1", "C-IDEMP-4", "C-EVENT-1", "C-CONC-2"],
+  ],
+  ["duplicate-uuid-accepted", ["C-IDEMP-3"], ["C-CONC-3"]],
+  ["mangles-names", ["C-HOSTILE-1"], []],
+  ["accepts-bad-input", ["C-INPUT-1"], []],
+  ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
+];
+
+const quick = { eventTimeoutMs: 1500, eventSettleMs: 20 };
+
+describe("the conformance suite", () => {
+  it("certifies the reference driver", async () => {
+    const report = await runCertification({ driver: reference, ...quick });
+    expect(report.verdictReasons).toEqual([]);
+    expect(report.verdict).toBe("certified");
+    expect(report.summary.failed).toBe(0);
+  });
+
+  for (const [variant, mustFail, mayAlsoFail] of CASES) {
+    it(`refuses ${variant} for ${mustFail.join(", ")}`, async () => {
+      const report = await runCertification({ driver: `${variants}${variant}`, ...quick });
+      const failed = new Set(report.tests.filter((t) => t.state === "failed").map((t) => t.clause));
+      expect(report.verdict).toBe("not-certified");
+      expect([...failed]).toEqual(expect.arrayContaining(mustFail));
+      const unrelated = [...failed].filter(
+        (c) => !mustFail.includes(c) && !mayAlsoFail.some((allowed) => c === allowed || (allowed.endsWith("-") && c.startsWith(allowed))),
+      );
+      expect(unrelated, "clauses failed that this variant does not break").toEqual([]);
+    });
+  }
+});
