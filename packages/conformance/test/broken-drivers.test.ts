@@ -14,7 +14,11 @@ const CASES: readonly [variant: string, mustFail: string[], mayAlsoFail: string[
   ["capability-not-honored", ["C-CAP-snapshot"], []],
   ["missing-event", ["T-pause-running", "C-EVENT-1"], []],
   ["out-of-order-events", ["C-EVENT-1"], ["T-"]],
-  ["wrong-state-after-reboot", ["T-rebootHard-paused", "T-rebootHard-suspended", "T-rebootHard-stopped"], []],
+  [
+    "wrong-state-after-reboot",
+    ["T-rebootHard-paused", "T-rebootHard-suspended", "T-rebootHard-stopped"],
+    [],
+  ],
   [
     "leaks-on-destroy",
     ["C-DESTROY-1", "C-CLEAN-1"],
@@ -43,7 +47,11 @@ describe("the conformance suite", () => {
       expect(report.verdict).toBe("not-certified");
       expect([...failed]).toEqual(expect.arrayContaining(mustFail));
       const unrelated = [...failed].filter(
-        (c) => !mustFail.includes(c) && !mayAlsoFail.some((allowed) => c === allowed || (allowed.endsWith("-") && c.startsWith(allowed))),
+        (c) =>
+          !mustFail.includes(c) &&
+          !mayAlsoFail.some(
+            (allowed) => c === allowed || (allowed.endsWith("-") && c.startsWith(allowed)),
+          ),
       );
       expect(unrelated, "clauses failed that this variant does not break").toEqual([]);
     });

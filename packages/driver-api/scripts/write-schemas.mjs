@@ -6,7 +6,7 @@ import { schemas } from "../dist/index.js";
 
 const outDir = new URL("../schemas/", import.meta.url);
 mkdirSync(outDir, { recursive: true });
-for (const [key, schema] of Object.entries(schemas)) {
+for (const schema of Object.values(schemas)) {
   if (!schema.$id) continue; // nested helper shapes are published inside their parents
   const file = schema.$id.split("/").pop();
   writeFileSync(new URL(file, outDir), `${JSON.stringify(schema, null, 2)}\n`);

@@ -40,10 +40,14 @@ export interface DriverDefinition<Config = unknown> {
  *
  * @public
  */
-export function defineDriver<Config>(definition: DriverDefinition<Config>): DriverDefinition<Config> {
+export function defineDriver<Config>(
+  definition: DriverDefinition<Config>,
+): DriverDefinition<Config> {
   const problem = findDefinitionProblem(definition);
   if (problem !== undefined) throw new InvalidSpec(problem.path, problem.reason);
-  return Object.freeze(Object.assign(Object.create(null), definition, { [DEFINITION_BRAND]: true }));
+  return Object.freeze(
+    Object.assign(Object.create(null), definition, { [DEFINITION_BRAND]: true }),
+  );
 }
 
 /** True when `value` was made by {@link defineDriver}. @public */
@@ -64,7 +68,10 @@ export function findDefinitionProblem(
   }
   const d = definition as Record<string, unknown>;
   if (typeof d.name !== "string" || !/^[a-z][a-z0-9-]{0,63}$/.test(d.name)) {
-    return { path: "/name", reason: "must be lower-case letters, digits and dashes, starting with a letter" };
+    return {
+      path: "/name",
+      reason: "must be lower-case letters, digits and dashes, starting with a letter",
+    };
   }
   if (typeof d.contract !== "string" || semver.validRange(d.contract) === null) {
     return { path: "/contract", reason: "must be a semver range such as ^1.0.0" };

@@ -1,5 +1,3 @@
-import type { Capability } from "./capabilities.js";
-import type { PowerState } from "./schemas/common.js";
 import type {
   AttachedBlockDevice,
   AttachedInterface,
@@ -191,4 +189,3 @@ export type RequiredDriverMethod = {
 
 /** The methods a capability unlocks. @public */
 export type OptionalDriverMethod = Exclude<keyof ComputeDriver, RequiredDriverMethod>;
-

@@ -230,7 +230,11 @@ export class DriverLoadError extends DriverError {
       | typeof ErrorCode.ConfigInvalid,
     readonly specifier: string,
     message: string,
-    readonly fields: { readonly path?: string; readonly found?: string; readonly expected?: string } = {},
+    readonly fields: {
+      readonly path?: string;
+      readonly found?: string;
+      readonly expected?: string;
+    } = {},
     options?: ErrorOptions,
   ) {
     super(`${code}: ${message}`, options);

@@ -1,6 +1,13 @@
 // The public surface of @novakit/driver-api. This file only re-exports.
 
-export { CAPABILITIES, CAPABILITY_NAMES, type Capability, capabilityTraits, isCapability, partitionCapabilities } from "./capabilities.js";
+export {
+  CAPABILITIES,
+  CAPABILITY_NAMES,
+  type Capability,
+  capabilityTraits,
+  isCapability,
+  partitionCapabilities,
+} from "./capabilities.js";
 export { type DriverDefinition, defineDriver, isDriverDefinition } from "./define-driver.js";
 export type {
   CallOptions,
@@ -31,9 +38,18 @@ export { createDriverHost, type DriverHostOptions } from "./guard/host.js";
 export { DEFAULT_TIMEOUTS_MS, type DriverOperation } from "./guard/operations.js";
 export { type LoadDriverOptions, type LoadedDriver, loadDriver } from "./loader/load-driver.js";
 export { POWER_STATES, type PowerState } from "./schemas/common.js";
-export type { AttachedBlockDevice, AttachedInterface, BlockDeviceSpec, InterfaceSpec } from "./schemas/devices.js";
+export type {
+  AttachedBlockDevice,
+  AttachedInterface,
+  BlockDeviceSpec,
+  InterfaceSpec,
+} from "./schemas/devices.js";
 export type { DriverInfo } from "./schemas/driver-info.js";
-export { LIFECYCLE_EVENT_TYPES, type LifecycleEvent, type LifecycleEventType } from "./schemas/events.js";
+export {
+  LIFECYCLE_EVENT_TYPES,
+  type LifecycleEvent,
+  type LifecycleEventType,
+} from "./schemas/events.js";
 export type { HostResources, NumaCell, ResourceUsage } from "./schemas/host-resources.js";
 export { type JsonSchema, type SchemaName, schemas, validate } from "./schemas/index.js";
 export type { InstanceInfo, InstanceSummary } from "./schemas/instance-info.js";
@@ -47,7 +63,13 @@ export type {
   ResizeSpec,
 } from "./schemas/operations.js";
 export type { SnapshotInfo, SnapshotSpec } from "./schemas/snapshot.js";
-export type { Flavor, ImageRef, NetworkRequest, Owner, SpawnRequest } from "./schemas/spawn-request.js";
+export type {
+  Flavor,
+  ImageRef,
+  NetworkRequest,
+  Owner,
+  SpawnRequest,
+} from "./schemas/spawn-request.js";
 export {
   ALLOWED_STATES,
   destroyEvent,

@@ -6,7 +6,10 @@ import { InvalidSpec } from "./errors.js";
 // ajv-formats ships CommonJS with a default export; under NodeNext the
 // callable sits on `.default` at type level but not always at run time.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020, options: { mode: "fast" | "full"; formats: string[] }) => Ajv2020;
+  addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+  options: { mode: "fast" | "full"; formats: string[] },
+) => Ajv2020;
 
 /**
  * One ajv instance for every contract schema. `allErrors` is off: the first
@@ -15,7 +18,12 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
  */
 // `unicodeRegExp: false`: the contract's patterns need no Unicode-mode
 // features, and non-Unicode regular expressions run markedly faster.
-const ajv = new Ajv2020({ allErrors: false, strict: true, useDefaults: false, unicodeRegExp: false });
+const ajv = new Ajv2020({
+  allErrors: false,
+  strict: true,
+  useDefaults: false,
+  unicodeRegExp: false,
+});
 addFormats(ajv, { mode: "fast", formats: ["date-time"] });
 // TypeBox stores its bookkeeping under symbol keys, which ajv never sees;
 // the string keywords below are the only non-standard ones it may emit.
@@ -90,7 +98,8 @@ function toInvalidSpec(error: ErrorObject | undefined): InvalidSpec {
 function describePattern(pattern: string): string {
   if (pattern.includes("[0-9a-f]{8}-")) return "must be a lower-case UUID";
   if (pattern === "^[^\\u0000]*$") return "must not contain NUL characters";
-  if (pattern.includes("(:[0-9a-f]{2}){5}")) return "must be a lower-case MAC address like 52:54:00:12:34:56";
+  if (pattern.includes("(:[0-9a-f]{2}){5}"))
+    return "must be a lower-case MAC address like 52:54:00:12:34:56";
   return `must match ${pattern}`;
 }
 

@@ -56,7 +56,10 @@ const SUITE_SETTINGS: Record<string, "number" | "object" | "string"> = {
 };
 
 function usage(message: string): never {
-  throw new UserFacingError(ExitCode.Usage, `${message}\nRun novakit-certify --help for the options.`);
+  throw new UserFacingError(
+    ExitCode.Usage,
+    `${message}\nRun novakit-certify --help for the options.`,
+  );
 }
 
 /** Reads a JSON file named by a flag, saying which flag and where it broke when it is not JSON. */
@@ -78,7 +81,8 @@ export function readJsonFile(flag: string, file: string): unknown {
 
 function positiveInteger(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) usage(`${flag} must be a whole number of at least 1, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    usage(`${flag} must be a whole number of at least 1, not "${value}"`);
   return n;
 }
 
@@ -100,11 +104,17 @@ function checkSuiteSettings(value: unknown): Record<string, unknown> {
   for (const [key, v] of Object.entries(settings)) {
     const kind = SUITE_SETTINGS[key];
     if (kind === undefined) {
-      usage(`--suite-config: "${key}" is not a suite setting; known: ${Object.keys(SUITE_SETTINGS).join(", ")}`);
+      usage(
+        `--suite-config: "${key}" is not a suite setting; known: ${Object.keys(SUITE_SETTINGS).join(", ")}`,
+      );
     }
-    const ok = kind === "object" ? typeof v === "object" && v !== null && !Array.isArray(v) : typeof v === kind;
+    const ok =
+      kind === "object"
+        ? typeof v === "object" && v !== null && !Array.isArray(v)
+        : typeof v === kind;
     if (!ok) usage(`--suite-config: "${key}" must be a ${kind}`);
-    if (kind === "number" && !((v as number) >= 0)) usage(`--suite-config: "${key}" must not be negative`);
+    if (kind === "number" && !((v as number) >= 0))
+      usage(`--suite-config: "${key}" must not be negative`);
   }
   return settings;
 }
@@ -121,12 +131,20 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyArgs | "help" 
   if (v.help) return "help";
   if (v.version) return "version";
   if (parsed.positionals.length > 0) usage(`unexpected argument "${parsed.positionals[0]}"`);
-  if (v.driver === undefined || v.driver.trim() === "") usage("--driver is required: a driver package name or the path to its directory");
-  if (v["bench-iterations"] !== undefined && !v.bench) usage("--bench-iterations goes with --bench");
+  if (v.driver === undefined || v.driver.trim() === "")
+    usage("--driver is required: a driver package name or the path to its directory");
+  if (v["bench-iterations"] !== undefined && !v.bench)
+    usage("--bench-iterations goes with --bench");
 
   const isPath = /^(\.|\/|~|file:)/.test(v.driver);
-  const expected = v["expected-failures"] === undefined ? undefined : readJsonFile("--expected-failures", v["expected-failures"]);
-  if (expected !== undefined && !(Array.isArray(expected) && expected.every((e) => typeof e === "string"))) {
+  const expected =
+    v["expected-failures"] === undefined
+      ? undefined
+      : readJsonFile("--expected-failures", v["expected-failures"]);
+  if (
+    expected !== undefined &&
+    !(Array.isArray(expected) && expected.every((e) => typeof e === "string"))
+  ) {
     usage("--expected-failures must hold a JSON array of clause ids or test names");
   }
   if (v["run-id"] !== undefined && !/^[a-z0-9-]{1,32}$/.test(v["run-id"])) {
@@ -138,9 +156,14 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyArgs | "help" 
     driver: isPath ? resolve(v.driver) : v.driver,
     driverLabel: v.driver,
     config: v.config === undefined ? {} : readJsonFile("--config", v.config),
-    suite: v["suite-config"] === undefined ? {} : checkSuiteSettings(readJsonFile("--suite-config", v["suite-config"])),
+    suite:
+      v["suite-config"] === undefined
+        ? {}
+        : checkSuiteSettings(readJsonFile("--suite-config", v["suite-config"])),
     reportDir: resolve(v["report-dir"] ?? "novakit-reports"),
-    bench: v.bench ? { iterations: positiveInteger("--bench-iterations", v["bench-iterations"] ?? "50") } : false,
+    bench: v.bench
+      ? { iterations: positiveInteger("--bench-iterations", v["bench-iterations"] ?? "50") }
+      : false,
     quiet: v.quiet ?? false,
     ...(only !== undefined ? { only } : {}),
     ...(skip !== undefined ? { skip } : {}),

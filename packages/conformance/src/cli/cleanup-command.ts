@@ -14,7 +14,11 @@ export async function cleanupCommand(argv: readonly string[]): Promise<number> {
     ({ values } = parseArgs({
       args: [...argv],
       strict: true,
-      options: { driver: { type: "string" }, config: { type: "string" }, "run-id": { type: "string" } },
+      options: {
+        driver: { type: "string" },
+        config: { type: "string" },
+        "run-id": { type: "string" },
+      },
     }));
   } catch (err) {
     throw new UserFacingError(ExitCode.Usage, `cleanup: ${(err as Error).message}`);
@@ -25,12 +29,17 @@ export async function cleanupCommand(argv: readonly string[]): Promise<number> {
   try {
     loaded = await loadDriver(values.driver, config);
   } catch (err) {
-    throw new UserFacingError(ExitCode.DriverLoad, `could not load the driver: ${(err as Error).message}`);
+    throw new UserFacingError(
+      ExitCode.DriverLoad,
+      `could not load the driver: ${(err as Error).message}`,
+    );
   }
   try {
     await loaded.client.init();
   } catch (err) {
-    const code = isDriverError(err, "NOVAKIT_HYPERVISOR_UNAVAILABLE") ? ExitCode.HypervisorUnavailable : ExitCode.DriverLoad;
+    const code = isDriverError(err, "NOVAKIT_HYPERVISOR_UNAVAILABLE")
+      ? ExitCode.HypervisorUnavailable
+      : ExitCode.DriverLoad;
     throw new UserFacingError(code, `driver failed to initialise: ${(err as Error).message}`);
   }
   let removed = 0;
@@ -38,7 +47,8 @@ export async function cleanupCommand(argv: readonly string[]): Promise<number> {
     for (const { uuid } of await loaded.client.listInstances()) {
       const info = await loaded.client.getInstanceInfo(uuid).catch(() => undefined);
       const run = info?.metadata[RUN_METADATA_KEY];
-      if (run === undefined || (values["run-id"] !== undefined && run !== values["run-id"])) continue;
+      if (run === undefined || (values["run-id"] !== undefined && run !== values["run-id"]))
+        continue;
       await loaded.client.destroy(uuid);
       process.stdout.write(`removed ${uuid} (run ${run})\n`);
       removed += 1;

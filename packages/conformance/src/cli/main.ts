@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { runCertification } from "../runner/run.js";
 import { writeReports } from "../report/write.js";
+import { runCertification } from "../runner/run.js";
 import { CERTIFY_USAGE, parseCertifyArgs } from "./args.js";
 import { cleanupCommand } from "./cleanup-command.js";
 import { ExitCode, UserFacingError } from "./exit-codes.js";
@@ -9,7 +9,9 @@ import { preflight } from "./preflight.js";
 import { renderSummary } from "./summary.js";
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -27,7 +29,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`novakit-certify: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`novakit-certify: internal error, please report it:\n${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(
+      `novakit-certify: internal error, please report it:\n${(err as Error)?.stack ?? String(err)}\n`,
+    );
     return ExitCode.Internal;
   }
 }
@@ -46,12 +50,15 @@ async function certify(argv: readonly string[]): Promise<number> {
 
   const interrupt = new AbortController();
   const onSignal = () => {
-    process.stderr.write("\nnovakit-certify: interrupted; cleaning up and writing the reports...\n");
+    process.stderr.write(
+      "\nnovakit-certify: interrupted; cleaning up and writing the reports...\n",
+    );
     interrupt.abort();
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  if (!args.quiet) process.stderr.write(`novakit-certify ${version()}: certifying ${args.driverLabel}\n`);
+  if (!args.quiet)
+    process.stderr.write(`novakit-certify ${version()}: certifying ${args.driverLabel}\n`);
   try {
     const report = await runCertification({
       driver: args.driver,

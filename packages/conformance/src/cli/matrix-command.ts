@@ -24,14 +24,20 @@ export async function matrixCommand(argv: readonly string[]): Promise<number> {
     throw new UserFacingError(ExitCode.Usage, `matrix: ${(err as Error).message}`);
   }
   if (parsed.positionals.length === 0) {
-    throw new UserFacingError(ExitCode.Usage, "matrix: name at least one certification.json report");
+    throw new UserFacingError(
+      ExitCode.Usage,
+      "matrix: name at least one certification.json report",
+    );
   }
   const out = parsed.values.out === undefined ? undefined : resolve(parsed.values.out);
   const entries = parsed.positionals.map((file) => {
     const report = readJsonFile(file, file);
     const problem = validateReport(report);
     if (problem !== undefined) {
-      throw new UserFacingError(ExitCode.Usage, `matrix: ${file} is not a certification report: ${problem}`);
+      throw new UserFacingError(
+        ExitCode.Usage,
+        `matrix: ${file} is not a certification report: ${problem}`,
+      );
     }
     const target = resolve(file).replace(/\.json$/, ".md");
     const href = out ? relative(dirname(out), target) : target;
@@ -46,7 +52,10 @@ export async function matrixCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(markdown);
   }
   if (parsed.values.json) {
-    writeFileSync(resolve(parsed.values.json), `${JSON.stringify(renderSupportMatrixJson(entries), null, 2)}\n`);
+    writeFileSync(
+      resolve(parsed.values.json),
+      `${JSON.stringify(renderSupportMatrixJson(entries), null, 2)}\n`,
+    );
   }
   return ExitCode.Certified;
 }

@@ -13,14 +13,20 @@ export async function preflight(driver: string, config: unknown, fromDir: string
     loaded = await loadDriver(driver, config, { fromDir });
   } catch (err) {
     if (err instanceof DriverLoadError || isDriverError(err)) {
-      throw new UserFacingError(ExitCode.DriverLoad, `could not load the driver: ${(err as Error).message}`);
+      throw new UserFacingError(
+        ExitCode.DriverLoad,
+        `could not load the driver: ${(err as Error).message}`,
+      );
     }
     throw err;
   }
   try {
     await loaded.client.init({ timeoutMs: 60_000 });
   } catch (err) {
-    if (isDriverError(err, "NOVAKIT_HYPERVISOR_UNAVAILABLE") || isDriverError(err, "NOVAKIT_TIMEOUT")) {
+    if (
+      isDriverError(err, "NOVAKIT_HYPERVISOR_UNAVAILABLE") ||
+      isDriverError(err, "NOVAKIT_TIMEOUT")
+    ) {
       throw new UserFacingError(
         ExitCode.HypervisorUnavailable,
         `driver "${loaded.manifest.name}" could not reach its hypervisor: ${(err as Error).message}`,

@@ -66,14 +66,34 @@ export function buildReport(input: BuildInput): CertificationReport {
     };
   });
 
-  const driverMeta = input.results.find((r) => r.meta.driver)?.meta.driver as DriverMeta | undefined;
+  const driverMeta = input.results.find((r) => r.meta.driver)?.meta.driver as
+    | DriverMeta
+    | undefined;
   const hostMeta = input.results.find((r) => r.meta.host)?.meta.host as HostMeta | undefined;
-  const benchMeta = input.results.find((r) => r.meta.bench)?.meta.bench as CertificationReport["benchmark"];
+  const benchMeta = input.results.find((r) => r.meta.bench)?.meta
+    .bench as CertificationReport["benchmark"];
+  const statsMeta = input.results.find((r) => r.meta.stats)?.meta.stats as
+    | { driverCalls: number; suiteMs: number; driverMs: number; eventWaitMs: number }
+    | undefined;
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  const stats = statsMeta
+    ? {
+        driverCalls: statsMeta.driverCalls,
+        suiteMs: round3(statsMeta.suiteMs),
+        driverMs: round3(statsMeta.driverMs),
+        eventWaitMs: round3(statsMeta.eventWaitMs),
+        suiteOverheadMsPerCall: round3(
+          (statsMeta.suiteMs - statsMeta.driverMs - statsMeta.eventWaitMs) /
+            Math.max(1, statsMeta.driverCalls),
+        ),
+      }
+    : undefined;
   const claimed = new Set(driverMeta?.capabilities ?? []);
 
   const capabilities: CapabilityVerdict[] = CAPABILITY_NAMES.map((name) => {
     const trait = CAPABILITIES[name].trait;
-    if (!claimed.has(name)) return { name, trait, verdict: "not-claimed", evidence: [`C-UNSUP-${name}`] };
+    if (!claimed.has(name))
+      return { name, trait, verdict: "not-claimed", evidence: [`C-UNSUP-${name}`] };
     const own = tests.filter((t) => t.clause === `C-CAP-${name}`);
     const verdict = own.some((t) => t.state === "failed")
       ? "failed"
@@ -87,7 +107,10 @@ export function buildReport(input: BuildInput): CertificationReport {
   const mustFailed = failed.filter((t) => t.level === "MUST");
   const failedClauses = new Set(failed.map((t) => t.clause));
   const unexpectedPasses = [...expected].filter(
-    (id) => tests.some((t) => t.clause === id || t.name === id) && !failedClauses.has(id) && !failed.some((t) => t.name === id),
+    (id) =>
+      tests.some((t) => t.clause === id || t.name === id) &&
+      !failedClauses.has(id) &&
+      !failed.some((t) => t.name === id),
   );
 
   const verdictReasons: string[] = [];
@@ -156,6 +179,7 @@ export function buildReport(input: BuildInput): CertificationReport {
     },
     capabilities,
     tests,
+    ...(stats ? { stats } : {}),
     ...(benchMeta ? { benchmark: benchMeta } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 
-const Nullable = <T extends ReturnType<typeof Type.Object>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Type.Object>>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
 
 const OperationFigures = Type.Object(
   {
@@ -25,7 +26,9 @@ export const TestResultSchema = Type.Object(
     durationMs: Type.Number({ minimum: 0 }),
     skipReason: Type.Optional(Type.String()),
     error: Type.Optional(Type.String({ description: "what went wrong, first line first" })),
-    expectedFailure: Type.Optional(Type.Boolean({ description: "listed in the expected-failures file" })),
+    expectedFailure: Type.Optional(
+      Type.Boolean({ description: "listed in the expected-failures file" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,7 +43,9 @@ export const CapabilityVerdictSchema = Type.Object(
       Type.Literal("untested"),
       Type.Literal("not-claimed"),
     ]),
-    evidence: Type.Array(Type.String(), { description: "the clause ids whose results decided the verdict" }),
+    evidence: Type.Array(Type.String(), {
+      description: "the clause ids whose results decided the verdict",
+    }),
   },
   { additionalProperties: false },
 );
@@ -55,7 +60,10 @@ export const CertificationReportSchema = Type.Object(
     reportVersion: Type.Literal(1),
     verdict: Type.Union([Type.Literal("certified"), Type.Literal("not-certified")]),
     verdictReasons: Type.Array(Type.String()),
-    suite: Type.Object({ name: Type.String(), version: Type.String() }, { additionalProperties: false }),
+    suite: Type.Object(
+      { name: Type.String(), version: Type.String() },
+      { additionalProperties: false },
+    ),
     contract: Type.Object({ version: Type.String() }, { additionalProperties: false }),
     driver: Type.Object(
       {
@@ -119,6 +127,33 @@ export const CertificationReportSchema = Type.Object(
     ),
     capabilities: Type.Array(CapabilityVerdictSchema),
     tests: Type.Array(TestResultSchema),
+    stats: Type.Optional(
+      Type.Object(
+        {
+          driverCalls: Type.Integer({
+            minimum: 0,
+            description: "calls the suite made into the driver",
+          }),
+          suiteMs: Type.Number({
+            minimum: 0,
+            description: "wall time from the suite's setup to its last test",
+          }),
+          driverMs: Type.Number({
+            minimum: 0,
+            description: "wall time with at least one driver call in flight",
+          }),
+          eventWaitMs: Type.Number({
+            minimum: 0,
+            description: "time spent waiting for lifecycle events, on purpose",
+          }),
+          suiteOverheadMsPerCall: Type.Number({
+            description:
+              "the suite's own time (not the driver's, not deliberate waits) per driver call",
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     benchmark: Type.Optional(
       Type.Object(
         {
@@ -140,7 +175,8 @@ export type CapabilityVerdict = Static<typeof CapabilityVerdictSchema>;
 export type CertificationReport = Static<typeof CertificationReportSchema>;
 
 /** Where the report's JSON Schema is published. */
-export const REPORT_SCHEMA_ID = "https://novakit.dev/schemas/conformance/v1/certification-report.json";
+export const REPORT_SCHEMA_ID =
+  "https://novakit.dev/schemas/conformance/v1/certification-report.json";
 
 /** The report's JSON Schema as a standalone document. @public */
 export const certificationReportSchema: Readonly<Record<string, unknown>> = {

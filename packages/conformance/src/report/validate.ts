@@ -18,5 +18,7 @@ const check = ajv.compile(certificationReportSchema);
 export function validateReport(value: unknown): string | undefined {
   if (check(value)) return undefined;
   const error = check.errors?.[0];
-  return error ? `${error.instancePath || "(root)"} ${error.message ?? "is not valid"}` : "is not valid";
+  return error
+    ? `${error.instancePath || "(root)"} ${error.message ?? "is not valid"}`
+    : "is not valid";
 }

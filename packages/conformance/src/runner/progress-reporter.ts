@@ -53,8 +53,15 @@ export class CertifyReporter implements Reporter {
     if (this.#out) {
       const count = `[${String(this.#done).padStart(String(this.#total).length)}/${this.#total}]`;
       const time = `${durationMs.toFixed(0)} ms`;
-      const tail = state === "skipped" ? `  (${skipReason})` : state === "failed" ? `\n      ${firstLine(error)}` : "";
-      this.#out.write(`${this.#out.isTTY ? "\r\x1b[2K" : ""}${count} ${SYMBOL[state]} ${test.name}  ${time}${tail}\n`);
+      const tail =
+        state === "skipped"
+          ? `  (${skipReason})`
+          : state === "failed"
+            ? `\n      ${firstLine(error)}`
+            : "";
+      this.#out.write(
+        `${this.#out.isTTY ? "\r\x1b[2K" : ""}${count} ${SYMBOL[state]} ${test.name}  ${time}${tail}\n`,
+      );
     }
   }
 
@@ -68,7 +75,9 @@ export class CertifyReporter implements Reporter {
   }
 }
 
-function formatErrors(errors: ReadonlyArray<{ message?: string; diff?: string }> | undefined): string {
+function formatErrors(
+  errors: ReadonlyArray<{ message?: string; diff?: string }> | undefined,
+): string {
   if (!errors || errors.length === 0) return "failed";
   return errors.map((e) => [e.message ?? "failed", e.diff].filter(Boolean).join("\n")).join("\n");
 }

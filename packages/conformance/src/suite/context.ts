@@ -14,6 +14,7 @@ import {
   type PowerState,
   type SpawnRequest,
 } from "@novakit/driver-api";
+import { type CallStats, instrument } from "./call-stats.js";
 import type { ResolvedSuiteOptions } from "./options.js";
 
 /** The metadata key that marks every instance the suite creates with its run id. */
@@ -40,6 +41,10 @@ export class SuiteContext {
   readonly tracked = new Set<string>();
   /** Instances that were still there after the suite destroyed them. */
   readonly leaks: string[] = [];
+  /** Driver calls and waits, so reports can show the suite's own cost. */
+  readonly stats: CallStats = { driverCalls: 0, driverMs: 0, eventWaitMs: 0 };
+  /** When setup began (performance.now()). */
+  startedAt = 0;
   #serial = 0;
   #eventWaiters: (() => void)[] = [];
 
@@ -49,6 +54,7 @@ export class SuiteContext {
 
   /** Loads the driver the way the core would, but with request validation left to the driver. */
   async setup(): Promise<void> {
+    this.startedAt = performance.now();
     const hostOptions = {
       onEvent: (event: LifecycleEvent) => {
         this.events.push(event);
@@ -67,11 +73,14 @@ export class SuiteContext {
         fromDir: this.options.fromDir,
         client: clientOptions,
       });
-      this.driver = this.loaded.driver;
-      this.client = this.loaded.client;
+      this.driver = instrument(this.loaded.driver, this.stats);
+      this.client = new DriverClient(this.driver, clientOptions);
     } else {
       const definition = this.options.driver as DriverDefinition;
-      this.driver = definition.create(this.options.config, createDriverHost(hostOptions));
+      this.driver = instrument(
+        definition.create(this.options.config, createDriverHost(hostOptions)),
+        this.stats,
+      );
       this.client = new DriverClient(this.driver, clientOptions);
     }
     this.info = await this.client.init(this.call());
@@ -91,7 +100,10 @@ export class SuiteContext {
 
   /** Call options: the suite's deadline on every call. */
   call(): { timeoutMs: number; requestId: string } {
-    return { timeoutMs: this.options.callTimeoutMs, requestId: `nkc-${this.options.runId}-${++this.#serial}` };
+    return {
+      timeoutMs: this.options.callTimeoutMs,
+      requestId: `nkc-${this.options.runId}-${++this.#serial}`,
+    };
   }
 
   /** A valid spawn request, named and marked with this run's id. */
@@ -135,7 +147,9 @@ export class SuiteContext {
       case "stopped":
         return this.client.powerOff(uuid, { graceMs: this.options.powerOffGraceMs }, c);
       case "crashed":
-        throw new NotApplicable("no contract operation crashes an instance, so this row cannot be reached by the suite");
+        throw new NotApplicable(
+          "no contract operation crashes an instance, so this row cannot be reached by the suite",
+        );
     }
   }
 
@@ -148,12 +162,18 @@ export class SuiteContext {
    * Waits until the instance has emitted `expected` (by type) since `since`,
    * then a settle period for stray extras, and returns what it emitted.
    */
-  async eventsAfter(uuid: string, since: number, expected: readonly LifecycleEventType[]): Promise<LifecycleEvent[]> {
+  async eventsAfter(
+    uuid: string,
+    since: number,
+    expected: readonly LifecycleEventType[],
+  ): Promise<LifecycleEvent[]> {
+    const started = performance.now();
     const deadline = Date.now() + this.options.eventTimeoutMs;
     while (this.eventsFor(uuid, since).length < expected.length && Date.now() < deadline) {
       await this.#nextEvent(deadline - Date.now());
     }
     await sleep(this.options.eventSettleMs);
+    this.stats.eventWaitMs += performance.now() - started;
     return this.eventsFor(uuid, since);
   }
 

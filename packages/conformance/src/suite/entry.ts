@@ -5,5 +5,6 @@ import { registerConformanceSuite } from "./register.js";
 export const OPTIONS_ENV = "NOVAKIT_CERTIFY_OPTIONS";
 
 const raw = process.env[OPTIONS_ENV];
-if (raw === undefined) throw new Error(`${OPTIONS_ENV} is not set; run the suite through novakit-certify`);
+if (raw === undefined)
+  throw new Error(`${OPTIONS_ENV} is not set; run the suite through novakit-certify`);
 registerConformanceSuite(JSON.parse(raw));

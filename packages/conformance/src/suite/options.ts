@@ -29,9 +29,17 @@ export interface SuiteOptions {
   /** How many operations the concurrency tests run at once. Default 8. */
   readonly concurrency?: number;
   /** The image the suite's instances boot, as the driver understands it. */
-  readonly image?: { readonly id: string; readonly location?: string; readonly format?: "raw" | "qcow2" };
+  readonly image?: {
+    readonly id: string;
+    readonly location?: string;
+    readonly format?: "raw" | "qcow2";
+  };
   /** The flavor of the suite's instances. Default 1 vCPU, 128 MiB, no disk. */
-  readonly flavor?: { readonly vcpus: number; readonly memoryMiB: number; readonly rootDiskGiB: number };
+  readonly flavor?: {
+    readonly vcpus: number;
+    readonly memoryMiB: number;
+    readonly rootDiskGiB: number;
+  };
   /** The network name the interface tests attach to. Default "default". */
   readonly network?: string;
   /** Where the block-device tests find a volume, as the driver understands it. */
@@ -55,8 +63,16 @@ export interface ResolvedSuiteOptions {
   readonly callTimeoutMs: number;
   readonly powerOffGraceMs: number;
   readonly concurrency: number;
-  readonly image: { readonly id: string; readonly location?: string; readonly format?: "raw" | "qcow2" };
-  readonly flavor: { readonly vcpus: number; readonly memoryMiB: number; readonly rootDiskGiB: number };
+  readonly image: {
+    readonly id: string;
+    readonly location?: string;
+    readonly format?: "raw" | "qcow2";
+  };
+  readonly flavor: {
+    readonly vcpus: number;
+    readonly memoryMiB: number;
+    readonly rootDiskGiB: number;
+  };
   readonly network: string;
   readonly volumeSource: string;
   readonly bench: { readonly iterations: number } | false;

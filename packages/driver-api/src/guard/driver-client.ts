@@ -3,7 +3,12 @@ import { CAPABILITIES, type Capability, partitionCapabilities } from "../capabil
 import type { CallOptions, ComputeDriver, DriverLogger } from "../driver.js";
 import { DriverInternal, InvalidSpec, isDriverError, Unsupported } from "../errors.js";
 import { Uuid } from "../schemas/common.js";
-import type { AttachedBlockDevice, AttachedInterface, BlockDeviceSpec, InterfaceSpec } from "../schemas/devices.js";
+import type {
+  AttachedBlockDevice,
+  AttachedInterface,
+  BlockDeviceSpec,
+  InterfaceSpec,
+} from "../schemas/devices.js";
 import type { DriverInfo } from "../schemas/driver-info.js";
 import type { HostResources } from "../schemas/host-resources.js";
 import { validate } from "../schemas/index.js";
@@ -139,149 +144,243 @@ export class DriverClient {
   }
 
   close(ctx?: CallContext): Promise<void> {
-    return this.#call("close", ctx, (o) => this.#driver.close(o));
+    return this.#guard(() => {
+      return this.#call("close", ctx, (o) => this.#driver.close(o));
+    });
   }
 
   getHostResources(ctx?: CallContext): Promise<HostResources> {
-    return this.#call("getHostResources", ctx, (o) => this.#driver.getHostResources(o), validate.hostResources);
+    return this.#guard(() => {
+      return this.#call(
+        "getHostResources",
+        ctx,
+        (o) => this.#driver.getHostResources(o),
+        validate.hostResources,
+      );
+    });
   }
 
   listInstances(ctx?: CallContext): Promise<InstanceSummary[]> {
-    return this.#call("listInstances", ctx, (o) => this.#driver.listInstances(o), validate.instanceList);
+    return this.#guard(() => {
+      return this.#call(
+        "listInstances",
+        ctx,
+        (o) => this.#driver.listInstances(o),
+        validate.instanceList,
+      );
+    });
   }
 
   getInstanceInfo(uuid: string, ctx?: CallContext): Promise<InstanceInfo> {
-    checkUuid(uuid);
-    return this.#call("getInstanceInfo", ctx, (o) => this.#driver.getInstanceInfo(uuid, o), validate.instanceInfo);
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call(
+        "getInstanceInfo",
+        ctx,
+        (o) => this.#driver.getInstanceInfo(uuid, o),
+        validate.instanceInfo,
+      );
+    });
   }
 
   spawn(request: SpawnRequest, ctx?: CallContext): Promise<InstanceInfo> {
-    this.#checkRequest(validate.spawnRequest, request);
-    return this.#call("spawn", ctx, (o) => this.#driver.spawn(request, o), validate.instanceInfo);
+    return this.#guard(() => {
+      this.#checkRequest(validate.spawnRequest, request);
+      return this.#call("spawn", ctx, (o) => this.#driver.spawn(request, o), validate.instanceInfo);
+    });
   }
 
   destroy(uuid: string, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    return this.#call("destroy", ctx, (o) => this.#driver.destroy(uuid, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call("destroy", ctx, (o) => this.#driver.destroy(uuid, o));
+    });
   }
 
   reboot(uuid: string, spec: RebootSpec, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    this.#checkRequest(validate.rebootSpec, spec);
-    return this.#call("reboot", ctx, (o) => this.#driver.reboot(uuid, spec, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      this.#checkRequest(validate.rebootSpec, spec);
+      return this.#call("reboot", ctx, (o) => this.#driver.reboot(uuid, spec, o));
+    });
   }
 
   powerOff(uuid: string, spec: PowerOffSpec, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    this.#checkRequest(validate.powerOffSpec, spec);
-    return this.#call("powerOff", ctx, (o) => this.#driver.powerOff(uuid, spec, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      this.#checkRequest(validate.powerOffSpec, spec);
+      return this.#call("powerOff", ctx, (o) => this.#driver.powerOff(uuid, spec, o));
+    });
   }
 
   powerOn(uuid: string, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    return this.#call("powerOn", ctx, (o) => this.#driver.powerOn(uuid, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call("powerOn", ctx, (o) => this.#driver.powerOn(uuid, o));
+    });
   }
 
   pause(uuid: string, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    return this.#call("pause", ctx, (o) => this.#driver.pause(uuid, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call("pause", ctx, (o) => this.#driver.pause(uuid, o));
+    });
   }
 
   unpause(uuid: string, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    return this.#call("unpause", ctx, (o) => this.#driver.unpause(uuid, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call("unpause", ctx, (o) => this.#driver.unpause(uuid, o));
+    });
   }
 
   suspend(uuid: string, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    return this.#call("suspend", ctx, (o) => this.#driver.suspend(uuid, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call("suspend", ctx, (o) => this.#driver.suspend(uuid, o));
+    });
   }
 
   resume(uuid: string, ctx?: CallContext): Promise<void> {
-    checkUuid(uuid);
-    return this.#call("resume", ctx, (o) => this.#driver.resume(uuid, o));
+    return this.#guard(() => {
+      checkUuid(uuid);
+      return this.#call("resume", ctx, (o) => this.#driver.resume(uuid, o));
+    });
   }
 
-  attachBlockDevice(uuid: string, spec: BlockDeviceSpec, ctx?: CallContext): Promise<AttachedBlockDevice> {
-    const attach = this.#optional("attachBlockDevice");
-    checkUuid(uuid);
-    this.#checkRequest(validate.blockDeviceSpec, spec);
-    return this.#call("attachBlockDevice", ctx, (o) => attach(uuid, spec, o), validate.attachedBlockDevice);
+  attachBlockDevice(
+    uuid: string,
+    spec: BlockDeviceSpec,
+    ctx?: CallContext,
+  ): Promise<AttachedBlockDevice> {
+    return this.#guard(() => {
+      const attach = this.#optional("attachBlockDevice");
+      checkUuid(uuid);
+      this.#checkRequest(validate.blockDeviceSpec, spec);
+      return this.#call(
+        "attachBlockDevice",
+        ctx,
+        (o) => attach(uuid, spec, o),
+        validate.attachedBlockDevice,
+      );
+    });
   }
 
   detachBlockDevice(uuid: string, deviceId: string, ctx?: CallContext): Promise<void> {
-    const detach = this.#optional("detachBlockDevice");
-    checkUuid(uuid);
-    return this.#call("detachBlockDevice", ctx, (o) => detach(uuid, deviceId, o));
+    return this.#guard(() => {
+      const detach = this.#optional("detachBlockDevice");
+      checkUuid(uuid);
+      return this.#call("detachBlockDevice", ctx, (o) => detach(uuid, deviceId, o));
+    });
   }
 
-  attachInterface(uuid: string, spec: InterfaceSpec, ctx?: CallContext): Promise<AttachedInterface> {
-    const attach = this.#optional("attachInterface");
-    checkUuid(uuid);
-    this.#checkRequest(validate.interfaceSpec, spec);
-    return this.#call("attachInterface", ctx, (o) => attach(uuid, spec, o), validate.attachedInterface);
+  attachInterface(
+    uuid: string,
+    spec: InterfaceSpec,
+    ctx?: CallContext,
+  ): Promise<AttachedInterface> {
+    return this.#guard(() => {
+      const attach = this.#optional("attachInterface");
+      checkUuid(uuid);
+      this.#checkRequest(validate.interfaceSpec, spec);
+      return this.#call(
+        "attachInterface",
+        ctx,
+        (o) => attach(uuid, spec, o),
+        validate.attachedInterface,
+      );
+    });
   }
 
   detachInterface(uuid: string, interfaceId: string, ctx?: CallContext): Promise<void> {
-    const detach = this.#optional("detachInterface");
-    checkUuid(uuid);
-    return this.#call("detachInterface", ctx, (o) => detach(uuid, interfaceId, o));
+    return this.#guard(() => {
+      const detach = this.#optional("detachInterface");
+      checkUuid(uuid);
+      return this.#call("detachInterface", ctx, (o) => detach(uuid, interfaceId, o));
+    });
   }
 
   createSnapshot(uuid: string, spec: SnapshotSpec, ctx?: CallContext): Promise<SnapshotInfo> {
-    const create = this.#optional("createSnapshot");
-    checkUuid(uuid);
-    this.#checkRequest(validate.snapshotSpec, spec);
-    return this.#call("createSnapshot", ctx, (o) => create(uuid, spec, o), validate.snapshotInfo);
+    return this.#guard(() => {
+      const create = this.#optional("createSnapshot");
+      checkUuid(uuid);
+      this.#checkRequest(validate.snapshotSpec, spec);
+      return this.#call("createSnapshot", ctx, (o) => create(uuid, spec, o), validate.snapshotInfo);
+    });
   }
 
   listSnapshots(uuid: string, ctx?: CallContext): Promise<SnapshotInfo[]> {
-    const list = this.#optional("listSnapshots");
-    checkUuid(uuid);
-    return this.#call("listSnapshots", ctx, (o) => list(uuid, o), validate.snapshotList);
+    return this.#guard(() => {
+      const list = this.#optional("listSnapshots");
+      checkUuid(uuid);
+      return this.#call("listSnapshots", ctx, (o) => list(uuid, o), validate.snapshotList);
+    });
   }
 
   revertToSnapshot(uuid: string, snapshotId: string, ctx?: CallContext): Promise<void> {
-    const revert = this.#optional("revertToSnapshot");
-    checkUuid(uuid);
-    return this.#call("revertToSnapshot", ctx, (o) => revert(uuid, snapshotId, o));
+    return this.#guard(() => {
+      const revert = this.#optional("revertToSnapshot");
+      checkUuid(uuid);
+      return this.#call("revertToSnapshot", ctx, (o) => revert(uuid, snapshotId, o));
+    });
   }
 
   deleteSnapshot(uuid: string, snapshotId: string, ctx?: CallContext): Promise<void> {
-    const remove = this.#optional("deleteSnapshot");
-    checkUuid(uuid);
-    return this.#call("deleteSnapshot", ctx, (o) => remove(uuid, snapshotId, o));
+    return this.#guard(() => {
+      const remove = this.#optional("deleteSnapshot");
+      checkUuid(uuid);
+      return this.#call("deleteSnapshot", ctx, (o) => remove(uuid, snapshotId, o));
+    });
   }
 
-  getConsoleOutput(uuid: string, spec: ConsoleOutputSpec = {}, ctx?: CallContext): Promise<ConsoleOutput> {
-    const read = this.#optional("getConsoleOutput");
-    checkUuid(uuid);
-    this.#checkRequest(validate.consoleOutputSpec, spec);
-    return this.#call("getConsoleOutput", ctx, (o) => read(uuid, spec, o), validate.consoleOutput);
+  getConsoleOutput(
+    uuid: string,
+    spec: ConsoleOutputSpec = {},
+    ctx?: CallContext,
+  ): Promise<ConsoleOutput> {
+    return this.#guard(() => {
+      const read = this.#optional("getConsoleOutput");
+      checkUuid(uuid);
+      this.#checkRequest(validate.consoleOutputSpec, spec);
+      return this.#call(
+        "getConsoleOutput",
+        ctx,
+        (o) => read(uuid, spec, o),
+        validate.consoleOutput,
+      );
+    });
   }
 
   resize(uuid: string, spec: ResizeSpec, ctx?: CallContext): Promise<void> {
-    const resize = this.#optional("resize");
-    checkUuid(uuid);
-    this.#checkRequest(validate.resizeSpec, spec);
-    return this.#call("resize", ctx, (o) => resize(uuid, spec, o));
+    return this.#guard(() => {
+      const resize = this.#optional("resize");
+      checkUuid(uuid);
+      this.#checkRequest(validate.resizeSpec, spec);
+      return this.#call("resize", ctx, (o) => resize(uuid, spec, o));
+    });
   }
 
   migrateLive(uuid: string, spec: MigrationSpec, ctx?: CallContext): Promise<void> {
-    const migrate = this.#optional("migrateLive");
-    checkUuid(uuid);
-    this.#checkRequest(validate.migrationSpec, spec);
-    return this.#call("migrateLive", ctx, (o) => migrate(uuid, spec, o));
+    return this.#guard(() => {
+      const migrate = this.#optional("migrateLive");
+      checkUuid(uuid);
+      this.#checkRequest(validate.migrationSpec, spec);
+      return this.#call("migrateLive", ctx, (o) => migrate(uuid, spec, o));
+    });
   }
 
   /** The driver's optional method, bound, or `Unsupported` when its capability is not declared. */
-  #optional<K extends DriverOperation & keyof ComputeDriver>(operation: K): NonNullable<ComputeDriver[K]> {
+  #optional<K extends DriverOperation & keyof ComputeDriver>(
+    operation: K,
+  ): NonNullable<ComputeDriver[K]> {
     const capability = CAPABILITY_OF[operation] as Capability;
     const method = this.#driver[operation];
     if (!this.#capabilities.has(capability) || typeof method !== "function") {
       throw new Unsupported(operation, capability);
     }
-    return (method as (...args: unknown[]) => unknown).bind(this.#driver) as NonNullable<ComputeDriver[K]>;
+    return (method as (...args: unknown[]) => unknown).bind(this.#driver) as NonNullable<
+      ComputeDriver[K]
+    >;
   }
 
   #call<T>(
@@ -325,16 +424,32 @@ export class DriverClient {
     });
   }
 
+  /** Runs the synchronous checks of a call so that their failures reject, never throw. */
+  #guard<T>(start: () => Promise<T>): Promise<T> {
+    try {
+      return start();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   #checkRequest<R>(validator: Validator<R>, value: R): void {
     if (this.#validateRequests) validator.assert(value);
   }
 
-  #normalise(operation: DriverOperation, err: unknown, callerSignal: AbortSignal | undefined): unknown {
+  #normalise(
+    operation: DriverOperation,
+    err: unknown,
+    callerSignal: AbortSignal | undefined,
+  ): unknown {
     if (isDriverError(err)) return err;
     if (callerSignal?.aborted) return callerSignal.reason;
-    return new DriverInternal(`driver failed in ${operation}: ${(err as Error)?.message ?? String(err)}`, {
-      cause: err,
-    });
+    return new DriverInternal(
+      `driver failed in ${operation}: ${(err as Error)?.message ?? String(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 
   #nextRequestId(): string {

@@ -1,6 +1,6 @@
 import type { DriverHost, DriverLogger } from "../driver.js";
-import { validate } from "../schemas/index.js";
 import type { LifecycleEvent } from "../schemas/events.js";
+import { validate } from "../schemas/index.js";
 import { CONTRACT_VERSION } from "../version.js";
 
 /**

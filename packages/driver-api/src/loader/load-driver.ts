@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import type { ComputeDriver, RequiredDriverMethod } from "../driver.js";
 import { type DriverDefinition, isDriverDefinition } from "../define-driver.js";
+import type { ComputeDriver, RequiredDriverMethod } from "../driver.js";
 import { DriverLoadError, ErrorCode } from "../errors.js";
 import { DriverClient, type DriverClientOptions } from "../guard/driver-client.js";
 import { createDriverHost, type DriverHostOptions } from "../guard/host.js";
@@ -116,7 +116,10 @@ export async function loadDriver(
     definition,
     config,
     driver,
-    client: new DriverClient(driver, { ...(options.logger ? { logger: options.logger } : {}), ...options.client }),
+    client: new DriverClient(driver, {
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...options.client,
+    }),
   };
 }
 
@@ -128,7 +131,10 @@ async function importDefinition(
 ): Promise<DriverDefinition> {
   const entryPath = resolve(packageDir, manifest.entry);
   const entryField = `/${MANIFEST_FIELD}/entry`;
-  if (relative(packageDir, entryPath).startsWith(`..${sep}`) || !entryPath.startsWith(packageDir + sep)) {
+  if (
+    relative(packageDir, entryPath).startsWith(`..${sep}`) ||
+    !entryPath.startsWith(packageDir + sep)
+  ) {
     throw new DriverLoadError(
       ErrorCode.ManifestInvalid,
       specifier,
@@ -163,7 +169,11 @@ async function importDefinition(
       ErrorCode.EntryPoint,
       specifier,
       `package ${packageName}: ${manifest.entry} has no export "${exportName}" made by defineDriver()`,
-      { path: entryField, found: definition === undefined ? "nothing" : typeof definition, expected: "defineDriver(...)" },
+      {
+        path: entryField,
+        found: definition === undefined ? "nothing" : typeof definition,
+        expected: "defineDriver(...)",
+      },
     );
   }
   for (const field of ["name", "contract"] as const) {
@@ -172,7 +182,11 @@ async function importDefinition(
         ErrorCode.ManifestInvalid,
         specifier,
         `package ${packageName}: the manifest says ${field} "${manifest[field]}" but the code says "${definition[field]}"; make them agree`,
-        { path: `/${MANIFEST_FIELD}/${field}`, found: definition[field], expected: manifest[field] },
+        {
+          path: `/${MANIFEST_FIELD}/${field}`,
+          found: definition[field],
+          expected: manifest[field],
+        },
       );
     }
   }

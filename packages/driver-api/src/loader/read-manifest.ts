@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import semver from "semver";
-import { CONTRACT_VERSION } from "../version.js";
 import { DriverLoadError, ErrorCode, isDriverError } from "../errors.js";
 import { validate } from "../schemas/index.js";
 import { type DriverManifest, MANIFEST_FIELD } from "../schemas/manifest.js";
+import { CONTRACT_VERSION } from "../version.js";
 import type { ResolvedPackage } from "./resolve-package.js";
 
 /** A driver package's identity and manifest, read without running its code. */
@@ -28,7 +28,11 @@ export function readManifest(specifier: string, pkg: ResolvedPackage): PackageMa
     );
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new DriverLoadError(ErrorCode.ManifestInvalid, specifier, `${pkg.packageJsonPath} is not a JSON object`);
+    throw new DriverLoadError(
+      ErrorCode.ManifestInvalid,
+      specifier,
+      `${pkg.packageJsonPath} is not a JSON object`,
+    );
   }
   const record = json as Record<string, unknown>;
   const packageName = typeof record.name === "string" ? record.name : specifier;
@@ -63,7 +67,11 @@ export function readManifest(specifier: string, pkg: ResolvedPackage): PackageMa
  * The version handshake: refuses a driver whose declared range does not
  * include the contract version this core speaks. Runs before any driver code.
  */
-export function checkContractRange(specifier: string, packageName: string, manifest: DriverManifest): void {
+export function checkContractRange(
+  specifier: string,
+  packageName: string,
+  manifest: DriverManifest,
+): void {
   const range = semver.validRange(manifest.contract);
   if (range === null) {
     throw new DriverLoadError(

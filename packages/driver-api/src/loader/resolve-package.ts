@@ -39,9 +39,14 @@ export function resolvePackage(specifier: string, fromDir: string): ResolvedPack
     return found(specifier, dir) ?? notFound(specifier, `no package.json in ${dir}`);
   }
   if (!NPM_NAME.test(specifier)) {
-    throw new DriverLoadError(ErrorCode.DriverLoad, specifier, `"${specifier}" is neither a path nor a package name`, {
-      expected: "a package name such as @novakit/driver-fake, or a path starting with ./ or /",
-    });
+    throw new DriverLoadError(
+      ErrorCode.DriverLoad,
+      specifier,
+      `"${specifier}" is neither a path nor a package name`,
+      {
+        expected: "a package name such as @novakit/driver-fake, or a path starting with ./ or /",
+      },
+    );
   }
   for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
     const hit = found(specifier, join(dir, "node_modules", specifier));

@@ -14,7 +14,8 @@ export interface OperationFigures {
 
 export function summarise(samplesMs: readonly number[]): OperationFigures {
   const sorted = [...samplesMs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
   const total = sorted.reduce((a, b) => a + b, 0);
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
@@ -38,21 +39,34 @@ export function benchmarkTests(ctx: SuiteContext): void {
     const bench = ctx.options.bench;
     if (bench === false) t.skip("benchmarks run only with --bench");
     const n = bench === false ? 0 : bench.iterations;
-    const samples: Record<string, number[]> = { spawn: [], destroy: [], reboot: [], powerCycle: [] };
+    const samples: Record<string, number[]> = {
+      spawn: [],
+      destroy: [],
+      reboot: [],
+      powerCycle: [],
+    };
     for (let i = 0; i < n; i++) {
       const request = ctx.request();
       ctx.track(request.uuid);
       samples.spawn?.push(await timed(() => ctx.client.spawn(request, ctx.call())));
-      samples.reboot?.push(await timed(() => ctx.client.reboot(request.uuid, { type: "soft" }, ctx.call())));
+      samples.reboot?.push(
+        await timed(() => ctx.client.reboot(request.uuid, { type: "soft" }, ctx.call())),
+      );
       samples.powerCycle?.push(
         await timed(async () => {
-          await ctx.client.powerOff(request.uuid, { graceMs: ctx.options.powerOffGraceMs }, ctx.call());
+          await ctx.client.powerOff(
+            request.uuid,
+            { graceMs: ctx.options.powerOffGraceMs },
+            ctx.call(),
+          );
           await ctx.client.powerOn(request.uuid, ctx.call());
         }),
       );
       samples.destroy?.push(await timed(() => ctx.client.destroy(request.uuid, ctx.call())));
     }
-    const figures = Object.fromEntries(Object.entries(samples).map(([op, xs]) => [op, summarise(xs)]));
+    const figures = Object.fromEntries(
+      Object.entries(samples).map(([op, xs]) => [op, summarise(xs)]),
+    );
     record(t, "bench", { iterations: n, operations: figures });
     expect(Object.values(figures).every((f) => f.samples === n)).toBe(true);
   });

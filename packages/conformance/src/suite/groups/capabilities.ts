@@ -11,7 +11,9 @@ const blockDevice: CapabilityCheck = async (ctx) => {
   const attached = await ctx.client.attachBlockDevice(uuid, spec, ctx.call());
   expect(attached.id).toBe(spec.id);
   const again = await ctx.client.attachBlockDevice(uuid, spec, ctx.call());
-  expect(again.deviceName, "attaching the same id again gives the same device").toBe(attached.deviceName);
+  expect(again.deviceName, "attaching the same id again gives the same device").toBe(
+    attached.deviceName,
+  );
   let info = await ctx.client.getInstanceInfo(uuid, ctx.call());
   expect(info.blockDevices.filter((d) => d.id === spec.id)).toHaveLength(1);
   await ctx.client.detachBlockDevice(uuid, spec.id, ctx.call());
@@ -26,7 +28,9 @@ const networkInterface: CapabilityCheck = async (ctx) => {
   const attached = await ctx.client.attachInterface(uuid, spec, ctx.call());
   expect(attached.macAddress).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
   const again = await ctx.client.attachInterface(uuid, spec, ctx.call());
-  expect(again.macAddress, "attaching the same id again gives the same interface").toBe(attached.macAddress);
+  expect(again.macAddress, "attaching the same id again gives the same interface").toBe(
+    attached.macAddress,
+  );
   let info = await ctx.client.getInstanceInfo(uuid, ctx.call());
   expect(info.interfaces.filter((i) => i.id === spec.id)).toHaveLength(1);
   await ctx.client.detachInterface(uuid, spec.id, ctx.call());
@@ -46,7 +50,9 @@ const snapshot: CapabilityCheck = async (ctx) => {
   const info = await ctx.client.getInstanceInfo(uuid, ctx.call());
   expect(info.powerState, "revert restores the snapshot's power state").toBe("running");
   await ctx.client.deleteSnapshot(uuid, taken.id, ctx.call());
-  expect((await ctx.client.listSnapshots(uuid, ctx.call())).map((s) => s.id)).not.toContain(taken.id);
+  expect((await ctx.client.listSnapshots(uuid, ctx.call())).map((s) => s.id)).not.toContain(
+    taken.id,
+  );
   await ctx.client.deleteSnapshot(uuid, taken.id, ctx.call());
 };
 
@@ -64,18 +70,28 @@ const consoleOutput: CapabilityCheck = async (ctx) => {
 const resize: CapabilityCheck = async (ctx) => {
   const { uuid, flavor } = await ctx.spawn();
   await expect(
-    ctx.client.resize(uuid, { vcpus: flavor.vcpus + 1, memoryMiB: flavor.memoryMiB * 2 }, ctx.call()),
+    ctx.client.resize(
+      uuid,
+      { vcpus: flavor.vcpus + 1, memoryMiB: flavor.memoryMiB * 2 },
+      ctx.call(),
+    ),
     "resize while running",
   ).rejects.toMatchObject({ code: "NOVAKIT_INVALID_STATE" });
   await ctx.driveTo(uuid, "stopped");
-  await ctx.client.resize(uuid, { vcpus: flavor.vcpus + 1, memoryMiB: flavor.memoryMiB * 2 }, ctx.call());
+  await ctx.client.resize(
+    uuid,
+    { vcpus: flavor.vcpus + 1, memoryMiB: flavor.memoryMiB * 2 },
+    ctx.call(),
+  );
   const info = await ctx.client.getInstanceInfo(uuid, ctx.call());
   expect(info.vcpus).toBe(flavor.vcpus + 1);
   expect(info.memoryMiB).toBe(flavor.memoryMiB * 2);
 };
 
 const liveMigration: CapabilityCheck = async () => {
-  throw new NotApplicable("live migration needs a second host; this version of the suite does not exercise it");
+  throw new NotApplicable(
+    "live migration needs a second host; this version of the suite does not exercise it",
+  );
 };
 
 const CHECKS: Record<Capability, CapabilityCheck> = {
@@ -89,8 +105,13 @@ const CHECKS: Record<Capability, CapabilityCheck> = {
 
 /** Calls an optional method of the driver itself, bypassing the client's own gate. */
 function callRaw(ctx: SuiteContext, method: string, uuid: string): Promise<unknown> {
-  const fn = (ctx.driver as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method];
-  const c = { signal: AbortSignal.timeout(ctx.options.callTimeoutMs), requestId: ctx.call().requestId };
+  const fn = (ctx.driver as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+    method
+  ];
+  const c = {
+    signal: AbortSignal.timeout(ctx.options.callTimeoutMs),
+    requestId: ctx.call().requestId,
+  };
   const args: Record<string, unknown[]> = {
     attachBlockDevice: [uuid, { id: "nkc-unsupported", source: ctx.options.volumeSource }, c],
     attachInterface: [uuid, { id: "nkc-unsupported", network: ctx.options.network }, c],
@@ -99,7 +120,9 @@ function callRaw(ctx: SuiteContext, method: string, uuid: string): Promise<unkno
     resize: [uuid, { vcpus: 1, memoryMiB: 128 }, c],
     migrateLive: [uuid, { destination: "nowhere://" }, c],
   };
-  return Promise.resolve().then(() => fn?.call(ctx.driver, ...(args[method] ?? [uuid, "nkc-unsupported", c])));
+  return Promise.resolve().then(() =>
+    fn?.call(ctx.driver, ...(args[method] ?? [uuid, "nkc-unsupported", c])),
+  );
 }
 
 export function capabilityTests(ctx: SuiteContext): void {
@@ -110,11 +133,16 @@ export function capabilityTests(ctx: SuiteContext): void {
     });
 
     check(`C-UNSUP-${capability}`, async (t) => {
-      if (ctx.capabilities.has(capability)) t.skip(`the driver declares "${capability}"; C-CAP-${capability} checks it`);
+      if (ctx.capabilities.has(capability))
+        t.skip(`the driver declares "${capability}"; C-CAP-${capability} checks it`);
       const { uuid } = await ctx.spawn();
       for (const method of CAPABILITIES[capability].methods) {
-        if (typeof (ctx.driver as unknown as Record<string, unknown>)[method] !== "function") continue;
-        await expect(callRaw(ctx, method, uuid), `${method} without the capability`).rejects.toMatchObject({
+        if (typeof (ctx.driver as unknown as Record<string, unknown>)[method] !== "function")
+          continue;
+        await expect(
+          callRaw(ctx, method, uuid),
+          `${method} without the capability`,
+        ).rejects.toMatchObject({
           code: "NOVAKIT_UNSUPPORTED",
         });
       }

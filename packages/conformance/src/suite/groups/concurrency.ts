@@ -14,7 +14,10 @@ export function concurrencyTests(ctx: SuiteContext): void {
     for (const r of requests) ctx.track(r.uuid);
     const results = await Promise.allSettled(requests.map((r) => ctx.client.spawn(r, ctx.call())));
     const failures = results.filter((r) => r.status === "rejected");
-    expect(failures.map((f) => String((f as PromiseRejectedResult).reason)), "parallel spawns that failed").toEqual([]);
+    expect(
+      failures.map((f) => String((f as PromiseRejectedResult).reason)),
+      "parallel spawns that failed",
+    ).toEqual([]);
     for (const request of requests) {
       const info = await ctx.client.getInstanceInfo(request.uuid, ctx.call());
       expect(info.name).toBe(request.name);
@@ -24,23 +27,38 @@ export function concurrencyTests(ctx: SuiteContext): void {
   });
 
   check("C-CONC-2", async () => {
-    const requests = await Promise.all(Array.from({ length: ctx.options.concurrency * 2 }, () => ctx.spawn()));
+    const requests = await Promise.all(
+      Array.from({ length: ctx.options.concurrency * 2 }, () => ctx.spawn()),
+    );
     const uuids = requests.map((r) => r.uuid);
-    const results = await Promise.allSettled(uuids.map((uuid) => ctx.client.destroy(uuid, ctx.call())));
-    expect(results.filter((r) => r.status === "rejected").length, "parallel destroys that failed").toBe(0);
+    const results = await Promise.allSettled(
+      uuids.map((uuid) => ctx.client.destroy(uuid, ctx.call())),
+    );
+    expect(
+      results.filter((r) => r.status === "rejected").length,
+      "parallel destroys that failed",
+    ).toBe(0);
     const listed = new Set((await ctx.client.listInstances(ctx.call())).map((i) => i.uuid));
-    expect(uuids.filter((u) => listed.has(u)), "instances still listed").toEqual([]);
+    expect(
+      uuids.filter((u) => listed.has(u)),
+      "instances still listed",
+    ).toEqual([]);
   });
 
   check("C-CONC-3", async () => {
     const a = ctx.request();
     const b = ctx.request({ uuid: a.uuid });
     ctx.track(a.uuid);
-    const results = await Promise.allSettled([ctx.client.spawn(a, ctx.call()), ctx.client.spawn(b, ctx.call())]);
+    const results = await Promise.allSettled([
+      ctx.client.spawn(a, ctx.call()),
+      ctx.client.spawn(b, ctx.call()),
+    ]);
     const won = results.filter((r) => r.status === "fulfilled");
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(won.length, "spawns that succeeded").toBe(1);
-    expect(lost.map((l) => (l.reason as { code?: string }).code)).toEqual(["NOVAKIT_INSTANCE_EXISTS"]);
+    expect(lost.map((l) => (l.reason as { code?: string }).code)).toEqual([
+      "NOVAKIT_INSTANCE_EXISTS",
+    ]);
     const info = await ctx.client.getInstanceInfo(a.uuid, ctx.call());
     const winner = results[0]?.status === "fulfilled" ? a : b;
     expect(info.name).toBe(winner.name);

@@ -26,7 +26,11 @@ export function eventTests(ctx: SuiteContext): void {
       ["unpause", () => ctx.client.unpause(uuid, c()), ["resumed"]],
       ["suspend", () => ctx.client.suspend(uuid, c()), ["suspended"]],
       ["resume", () => ctx.client.resume(uuid, c()), ["resumed"]],
-      ["powerOff", () => ctx.client.powerOff(uuid, { graceMs: ctx.options.powerOffGraceMs }, c()), ["stopped"]],
+      [
+        "powerOff",
+        () => ctx.client.powerOff(uuid, { graceMs: ctx.options.powerOffGraceMs }, c()),
+        ["stopped"],
+      ],
       ["powerOn", () => ctx.client.powerOn(uuid, c()), ["started"]],
       ["reboot (hard)", () => ctx.client.reboot(uuid, { type: "hard" }, c()), []],
       ["destroy", () => ctx.client.destroy(uuid, c()), ["stopped"]],
@@ -40,13 +44,18 @@ export function eventTests(ctx: SuiteContext): void {
     }
     const expected = steps.flatMap(([, , emits]) => emits);
     const seen = await ctx.eventsAfter(uuid, mark, expected);
-    expect(seen.map((e) => e.type), "events of spawn, pause, unpause, suspend, resume, powerOff, powerOn, reboot, destroy").toEqual(expected);
+    expect(
+      seen.map((e) => e.type),
+      "events of spawn, pause, unpause, suspend, resume, powerOff, powerOn, reboot, destroy",
+    ).toEqual(expected);
   });
 
   check("C-EVENT-2", async () => {
     expect(ctx.invalidEvents, "events that failed the contract's schema").toEqual([]);
     for (const event of ctx.events) {
-      expect(event.powerState, `powerState of a "${event.type}" event`).toBe(STATE_AFTER[event.type]);
+      expect(event.powerState, `powerState of a "${event.type}" event`).toBe(
+        STATE_AFTER[event.type],
+      );
       expect(Number.isNaN(Date.parse(event.occurredAt)), "occurredAt is a date").toBe(false);
     }
     expect(ctx.events.length, "the suite saw events at all").toBeGreaterThan(0);

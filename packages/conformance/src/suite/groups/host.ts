@@ -46,7 +46,9 @@ export function hostTests(ctx: SuiteContext): void {
     const request = await ctx.spawn();
     const during = await ctx.client.getHostResources(ctx.call());
     expectSane(during);
-    expect(during.vcpus.used).toBeGreaterThanOrEqual(Math.min(before.vcpus.used + vcpus, during.vcpus.total));
+    expect(during.vcpus.used).toBeGreaterThanOrEqual(
+      Math.min(before.vcpus.used + vcpus, during.vcpus.total),
+    );
     expect(during.memoryMiB.used).toBeGreaterThanOrEqual(
       Math.min(before.memoryMiB.used + memoryMiB, during.memoryMiB.total),
     );

@@ -19,6 +19,7 @@ export const HOSTILE_STRINGS: readonly [label: string, text: string][] = [
   ["tab and controls", "tab\there \u0001\u0002\u0007\u0008\u000b\u000c\u001f\u007f"],
   ["terminal escapes", "\u001b[31mred\u001b[0m \u001b]0;title\u0007"],
   ["backslashes", "C:\\path\\to\\thing \\n \\\\ \\u0000"],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text is the point
   ["templates", "%s %n %x {0} ${HOME} {{name}} #{x}"],
   ["non-ASCII", "ünïcødé ✓ 名前 имя اسم 🚀👩‍💻"],
   ["bidi and invisible", "\u202eevil\u202c \ufeffbom \u200bzero-width"],
@@ -71,6 +72,9 @@ export function hostileTests(ctx: SuiteContext): void {
     expect(info.blockDevices).toEqual([]);
     expect(info.interfaces).toEqual([]);
     const neighbourAfter = await ctx.client.getInstanceInfo(neighbour.uuid, ctx.call());
-    expect({ ...neighbourAfter, uptimeSeconds: 0 }).toEqual({ ...neighbourBefore, uptimeSeconds: 0 });
+    expect({ ...neighbourAfter, uptimeSeconds: 0 }).toEqual({
+      ...neighbourBefore,
+      uptimeSeconds: 0,
+    });
   });
 }

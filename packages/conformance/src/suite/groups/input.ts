@@ -17,24 +17,50 @@ const BAD_REQUESTS: readonly [label: string, path: string, mutate: Mutation][] =
   ["missing flavor", "/flavor", ({ flavor: _, ...r }) => r],
   ["0 vCPUs", "/flavor/vcpus", (r) => ({ ...r, flavor: { ...r.flavor, vcpus: 0 } })],
   ["fractional vCPUs", "/flavor/vcpus", (r) => ({ ...r, flavor: { ...r.flavor, vcpus: 1.5 } })],
-  ["32 MiB of memory", "/flavor/memoryMiB", (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: 32 } })],
-  ["memory as a string", "/flavor/memoryMiB", (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: "512" } })],
-  ["negative root disk", "/flavor/rootDiskGiB", (r) => ({ ...r, flavor: { ...r.flavor, rootDiskGiB: -1 } })],
+  [
+    "32 MiB of memory",
+    "/flavor/memoryMiB",
+    (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: 32 } }),
+  ],
+  [
+    "memory as a string",
+    "/flavor/memoryMiB",
+    (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: "512" } }),
+  ],
+  [
+    "negative root disk",
+    "/flavor/rootDiskGiB",
+    (r) => ({ ...r, flavor: { ...r.flavor, rootDiskGiB: -1 } }),
+  ],
   ["unknown flavor field", "/flavor/gpus", (r) => ({ ...r, flavor: { ...r.flavor, gpus: 1 } })],
   ["unknown top-level field", "/hostname", (r) => ({ ...r, hostname: "elsewhere" })],
   ["bad image format", "/image/format", (r) => ({ ...r, image: { ...r.image, format: "vmdk" } })],
   ["missing owner", "/owner", ({ owner: _, ...r }) => r],
-  ["metadata value that is a number", "/metadata/count", (r) => ({ ...r, metadata: { ...r.metadata, count: 3 } })],
-  ["metadata value of 256 characters", "/metadata/long", (r) => ({ ...r, metadata: { ...r.metadata, long: "v".repeat(256) } })],
+  [
+    "metadata value that is a number",
+    "/metadata/count",
+    (r) => ({ ...r, metadata: { ...r.metadata, count: 3 } }),
+  ],
+  [
+    "metadata value of 256 characters",
+    "/metadata/long",
+    (r) => ({ ...r, metadata: { ...r.metadata, long: "v".repeat(256) } }),
+  ],
   [
     "129 metadata entries",
     "/metadata",
-    (r) => ({ ...r, metadata: Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, "v"])) }),
+    (r) => ({
+      ...r,
+      metadata: Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, "v"])),
+    }),
   ],
   [
     "bad MAC address",
     "/networks/0/macAddress",
-    (r) => ({ ...r, networks: [{ id: "port-1", network: "default", macAddress: "52:54:00:zz:00:01" }] }),
+    (r) => ({
+      ...r,
+      networks: [{ id: "port-1", network: "default", macAddress: "52:54:00:zz:00:01" }],
+    }),
   ],
 ];
 
@@ -46,7 +72,9 @@ export function inputTests(ctx: SuiteContext): void {
         const request = ctx.request();
         ctx.track(request.uuid);
         const countBefore = (await ctx.client.listInstances(ctx.call())).length;
-        await expect(ctx.client.spawn(mutate(request) as SpawnRequest, ctx.call())).rejects.toMatchObject({
+        await expect(
+          ctx.client.spawn(mutate(request) as SpawnRequest, ctx.call()),
+        ).rejects.toMatchObject({
           code: "NOVAKIT_INVALID_SPEC",
           path,
         });
@@ -61,7 +89,9 @@ export function inputTests(ctx: SuiteContext): void {
     check(
       "C-INPUT-2",
       async () => {
-        await expect(call(ctx, randomUUID())).rejects.toMatchObject({ code: "NOVAKIT_INSTANCE_NOT_FOUND" });
+        await expect(call(ctx, randomUUID())).rejects.toMatchObject({
+          code: "NOVAKIT_INSTANCE_NOT_FOUND",
+        });
       },
       `${name} of an unknown UUID rejects with InstanceNotFound`,
     );

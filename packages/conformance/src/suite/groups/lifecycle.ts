@@ -71,7 +71,10 @@ export function lifecycleTests(ctx: SuiteContext): void {
         const expected = transition.kind === "move" && transition.event ? [transition.event] : [];
         await expectState(ctx, uuid, to);
         const events = await ctx.eventsAfter(uuid, mark, expected);
-        expect(events.map((e) => e.type), "lifecycle events").toEqual(expected);
+        expect(
+          events.map((e) => e.type),
+          "lifecycle events",
+        ).toEqual(expected);
         for (const event of events) expect(event.powerState).toBe(to);
       });
     }
@@ -89,7 +92,10 @@ export function lifecycleTests(ctx: SuiteContext): void {
           code: "NOVAKIT_INSTANCE_NOT_FOUND",
         });
         const listed = await ctx.client.listInstances(ctx.call());
-        expect(listed.some((i) => i.uuid === uuid), "destroyed instance is not listed").toBe(false);
+        expect(
+          listed.some((i) => i.uuid === uuid),
+          "destroyed instance is not listed",
+        ).toBe(false);
         const event = destroyEvent(state);
         const events = await ctx.eventsAfter(uuid, mark, event ? [event] : []);
         expect(events.map((e) => e.type)).toEqual(event ? [event] : []);

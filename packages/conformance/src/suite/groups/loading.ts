@@ -5,7 +5,9 @@ import { NotApplicable, type SuiteContext } from "../context.js";
 
 function packaged(ctx: SuiteContext) {
   if (ctx.loaded === undefined) {
-    throw new NotApplicable("the driver was given as a definition, not a package, so it has no manifest to check");
+    throw new NotApplicable(
+      "the driver was given as a definition, not a package, so it has no manifest to check",
+    );
   }
   return ctx.loaded;
 }
@@ -36,7 +38,11 @@ export function loadingTests(ctx: SuiteContext): void {
     }
     const setting = "novakitConformanceUnknownSetting";
     await expect(
-      loadDriver(loaded.packageDir, { ...config, [setting]: true }, { fromDir: ctx.options.fromDir }),
+      loadDriver(
+        loaded.packageDir,
+        { ...config, [setting]: true },
+        { fromDir: ctx.options.fromDir },
+      ),
     ).rejects.toMatchObject({ code: "NOVAKIT_ERR_CONFIG", details: { path: `/${setting}` } });
   });
 

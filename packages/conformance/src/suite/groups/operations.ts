@@ -2,7 +2,11 @@ import type { DriverClient, PowerOperation } from "@novakit/driver-api";
 import type { SuiteContext } from "../context.js";
 
 /** Runs one power operation through the client, as the table names it. */
-export function runPowerOperation(ctx: SuiteContext, operation: PowerOperation, uuid: string): Promise<void> {
+export function runPowerOperation(
+  ctx: SuiteContext,
+  operation: PowerOperation,
+  uuid: string,
+): Promise<void> {
   const c = ctx.call();
   const client: DriverClient = ctx.client;
   switch (operation) {
@@ -26,7 +30,10 @@ export function runPowerOperation(ctx: SuiteContext, operation: PowerOperation, 
 }
 
 /** Every per-instance operation that must reject an unknown UUID, with a way to call it. */
-export const PER_INSTANCE_OPERATIONS: readonly [string, (ctx: SuiteContext, uuid: string) => Promise<unknown>][] = [
+export const PER_INSTANCE_OPERATIONS: readonly [
+  string,
+  (ctx: SuiteContext, uuid: string) => Promise<unknown>,
+][] = [
   ["getInstanceInfo", (ctx, uuid) => ctx.client.getInstanceInfo(uuid, ctx.call())],
   ["reboot (soft)", (ctx, uuid) => runPowerOperation(ctx, "rebootSoft", uuid)],
   ["reboot (hard)", (ctx, uuid) => runPowerOperation(ctx, "rebootHard", uuid)],

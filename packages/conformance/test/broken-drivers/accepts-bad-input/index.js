@@ -24,4 +24,7 @@ class Broken extends FakeDriver {
     }
   }
 }
-export const driver = brokenVariant("accepts-bad-input", (config, host) => new Broken(config, host));
+export const driver = brokenVariant(
+  "accepts-bad-input",
+  (config, host) => new Broken(config, host),
+);

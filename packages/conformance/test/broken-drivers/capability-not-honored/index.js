@@ -7,4 +7,7 @@ class Broken extends FakeDriver {
     throw new DriverInternal("snapshot backend not configured");
   }
 }
-export const driver = brokenVariant("capability-not-honored", (config, host) => new Broken(config, host));
+export const driver = brokenVariant(
+  "capability-not-honored",
+  (config, host) => new Broken(config, host),
+);

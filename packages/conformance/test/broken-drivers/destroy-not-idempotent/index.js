@@ -7,4 +7,7 @@ class Broken extends FakeDriver {
     return super.destroy(uuid, options);
   }
 }
-export const driver = brokenVariant("destroy-not-idempotent", (config, host) => new Broken(config, host));
+export const driver = brokenVariant(
+  "destroy-not-idempotent",
+  (config, host) => new Broken(config, host),
+);

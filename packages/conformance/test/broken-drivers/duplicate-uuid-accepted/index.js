@@ -7,4 +7,7 @@ class Broken extends FakeDriver {
     return super.spawn(request, options);
   }
 }
-export const driver = brokenVariant("duplicate-uuid-accepted", (config, host) => new Broken(config, host));
+export const driver = brokenVariant(
+  "duplicate-uuid-accepted",
+  (config, host) => new Broken(config, host),
+);

@@ -2,7 +2,7 @@
 import { brokenVariant, FakeDriver } from "../shared.js";
 
 class Broken extends FakeDriver {
-  async destroy(uuid, options) {
+  async destroy(_uuid, options) {
     await this.listInstances(options); // looks busy, removes nothing
   }
 }

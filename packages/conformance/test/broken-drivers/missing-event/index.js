@@ -3,5 +3,9 @@ import { brokenVariant, FakeDriver, filteringHost } from "../shared.js";
 
 export const driver = brokenVariant(
   "missing-event",
-  (config, host) => new FakeDriver(config, filteringHost(host, (event, emit) => event.type !== "paused" && emit(event))),
+  (config, host) =>
+    new FakeDriver(
+      config,
+      filteringHost(host, (event, emit) => event.type !== "paused" && emit(event)),
+    ),
 );

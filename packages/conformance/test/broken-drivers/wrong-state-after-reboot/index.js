@@ -8,4 +8,7 @@ class Broken extends FakeDriver {
     return super.reboot(uuid, spec, options);
   }
 }
-export const driver = brokenVariant("wrong-state-after-reboot", (config, host) => new Broken(config, host));
+export const driver = brokenVariant(
+  "wrong-state-after-reboot",
+  (config, host) => new Broken(config, host),
+);
