@@ -2,10 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export const config = defineConfig({
   test: {
-    projects: [
-      "packages/*",
-      { test: { name: "tooling", include: ["scripts/**/*.test.mjs"] } },
-    ],
+    projects: ["packages/*", { test: { name: "tooling", include: ["scripts/**/*.test.mjs"] } }],
   },
 });
 

@@ -24,7 +24,9 @@ for (const dir of readdirSync(join(root, "packages"))) {
   const etc = join(root, "packages", dir, "etc");
   if (!existsSync(etc)) continue;
   const pkg = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8"));
-  for (const file of readdirSync(etc).filter((f) => f.endsWith(".api.md") && !f.endsWith(".released.md"))) {
+  for (const file of readdirSync(etc).filter(
+    (f) => f.endsWith(".api.md") && !f.endsWith(".released.md"),
+  )) {
     const current = join(etc, file);
     const baseline = join(etc, file.replace(/\.api\.md$/, ".api.released.md"));
     if (accept) {
@@ -33,7 +35,9 @@ for (const dir of readdirSync(join(root, "packages"))) {
       continue;
     }
     if (!existsSync(baseline)) {
-      console.error(`${pkg.name}: no released baseline ${baseline}; run \`pnpm release:version\` or copy the report there.`);
+      console.error(
+        `${pkg.name}: no released baseline ${baseline}; run \`pnpm release:version\` or copy the report there.`,
+      );
       failed = true;
       continue;
     }
@@ -44,7 +48,9 @@ for (const dir of readdirSync(join(root, "packages"))) {
       continue;
     }
     if (bumpCovers(pending, verdict.bump)) {
-      console.log(`${pkg.name}: surface change needs ${verdict.bump}; a pending changeset gives ${pending}`);
+      console.log(
+        `${pkg.name}: surface change needs ${verdict.bump}; a pending changeset gives ${pending}`,
+      );
       continue;
     }
     failed = true;
@@ -53,10 +59,14 @@ for (const dir of readdirSync(join(root, "packages"))) {
     );
     for (const { line } of verdict.removed) console.error(`  - ${line.trim()}`);
     for (const { line } of verdict.added) {
-      const mark = verdict.breakingAdds.some((b) => b.line === line) ? "  + (required member vendors must implement) " : "  + ";
+      const mark = verdict.breakingAdds.some((b) => b.line === line)
+        ? "  + (required member vendors must implement) "
+        : "  + ";
       console.error(`${mark}${line.trim()}`);
     }
-    console.error(`Add one with \`pnpm changeset\` choosing ${verdict.bump} for ${pkg.name}, or restore the surface.`);
+    console.error(
+      `Add one with \`pnpm changeset\` choosing ${verdict.bump} for ${pkg.name}, or restore the surface.`,
+    );
   }
 }
 process.exit(failed ? 1 : 0);

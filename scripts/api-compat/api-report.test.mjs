@@ -20,7 +20,12 @@ function runGate(dtsText) {
     ...base,
     projectFolder: pkgDir,
     mainEntryPointFilePath: entry,
-    apiReport: { enabled: true, reportFolder: reports, reportTempFolder: join(reports, "temp"), reportFileName: "driver-api" },
+    apiReport: {
+      enabled: true,
+      reportFolder: reports,
+      reportTempFolder: join(reports, "temp"),
+      reportFileName: "driver-api",
+    },
     compiler: { tsconfigFilePath: join(pkgDir, "tsconfig.json") },
   };
   delete configObject.$schema;
@@ -29,7 +34,12 @@ function runGate(dtsText) {
     configObjectFullPath: join(pkgDir, "api-extractor.json"),
     packageJsonFullPath: join(pkgDir, "package.json"),
   });
-  return Extractor.invoke(config, { localBuild: false, messageCallback: (m) => { m.handled = true; } });
+  return Extractor.invoke(config, {
+    localBuild: false,
+    messageCallback: (m) => {
+      m.handled = true;
+    },
+  });
 }
 
 afterAll(() => {
@@ -48,13 +58,18 @@ describe("the API report gate", () => {
   }, 60_000);
 
   it("fails when an export is added and the report is not updated", () => {
-    const result = runGate(`${dts}\n/** @public */\nexport declare function sneakyAddition(): void;\n`);
+    const result = runGate(
+      `${dts}\n/** @public */\nexport declare function sneakyAddition(): void;\n`,
+    );
     expect(result.apiReportChanged).toBe(true);
     expect(result.succeeded).toBe(false);
   }, 60_000);
 
   it("fails when a required driver method is added and the report is not updated", () => {
-    const changed = dts.replace(/(interface ComputeDriver \{)/, "$1\n    extraRequired(): Promise<void>;");
+    const changed = dts.replace(
+      /(interface ComputeDriver \{)/,
+      "$1\n    extraRequired(): Promise<void>;",
+    );
     expect(changed).not.toBe(dts);
     const result = runGate(changed);
     expect(result.apiReportChanged).toBe(true);

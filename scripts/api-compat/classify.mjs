@@ -27,7 +27,10 @@ export function reportLines(text) {
 export function qualifiedLines(text) {
   let owner = "";
   return reportLines(text).map((line) => {
-    const top = /^export (?:declare )?(?:abstract )?(?:interface|class|type|const|function|enum) (\w+)/.exec(line);
+    const top =
+      /^export (?:declare )?(?:abstract )?(?:interface|class|type|const|function|enum) (\w+)/.exec(
+        line,
+      );
     if (top) owner = top[1];
     return { owner, line, key: `${owner}\u0000${line}` };
   });

@@ -5,4 +5,7 @@ import { certificationReportSchema } from "../dist/index.js";
 
 const outDir = new URL("../schemas/", import.meta.url);
 mkdirSync(outDir, { recursive: true });
-writeFileSync(new URL("certification-report.json", outDir), `${JSON.stringify(certificationReportSchema, null, 2)}\n`);
+writeFileSync(
+  new URL("certification-report.json", outDir),
+  `${JSON.stringify(certificationReportSchema, null, 2)}\n`,
+);

@@ -64,7 +64,11 @@ const loadStart = performance.now();
 const loaded = await loadDriver(packageDir, { hostname: "bench-guarded" });
 await loaded.client.init();
 const loadMs = performance.now() - loadStart;
-const once = await loadDriver(packageDir, { hostname: "bench-once" }, { client: { validateRequests: false } });
+const once = await loadDriver(
+  packageDir,
+  { hostname: "bench-once" },
+  { client: { validateRequests: false } },
+);
 await once.client.init();
 
 // Warm both paths up before measuring.
@@ -118,7 +122,9 @@ const result = {
 console.log("| path | spawn+destroy cycle (median µs) |");
 console.log("|---|---|");
 console.log(`| raw driver | ${result.rawCycleUs} |`);
-console.log(`| loadDriver + DriverClient (defaults) | ${result.guardedCycleUs} (+ ${result.loadPerCycleUs} load, amortised) |`);
+console.log(
+  `| loadDriver + DriverClient (defaults) | ${result.guardedCycleUs} (+ ${result.loadPerCycleUs} load, amortised) |`,
+);
 console.log(`| loadDriver + DriverClient (validateRequests: false) | ${result.onceCycleUs} |`);
 console.log(
   `\nload: ${result.loadMs} ms once; ratio ${result.ratio}; overhead ${result.overheadPct}% with defaults, ${result.onceOverheadPct}% validating once (target < 2%); the boundary costs ~${result.guardNsPerCall} ns a call`,

@@ -15,8 +15,8 @@ import {
   destroyEvent,
   type HostResources,
   HypervisorUnavailable,
-  type InstanceInfo,
   InstanceExists,
+  type InstanceInfo,
   InstanceNotFound,
   type InstanceSummary,
   type InterfaceSpec,
@@ -35,7 +35,7 @@ import {
   transitionFor,
   validate,
 } from "@novakit/driver-api";
-import { type ResolvedFakeConfig, resolveConfig, type FakeDriverConfig } from "./config.js";
+import { type FakeDriverConfig, type ResolvedFakeConfig, resolveConfig } from "./config.js";
 import { findHost, registerHost, unregisterHost } from "./fake-hosts.js";
 import { FakeInstance } from "./fake-instance.js";
 
@@ -73,7 +73,10 @@ export class FakeDriver implements ComputeDriver {
     await this.#simulate("init", options);
     registerHost(this);
     this.#connected = true;
-    this.#host.logger.info("fake hypervisor connected", { hostname: this.hostname, requestId: options.requestId });
+    this.#host.logger.info("fake hypervisor connected", {
+      hostname: this.hostname,
+      requestId: options.requestId,
+    });
     return {
       hypervisorType: "fake",
       hypervisorVersion: FAKE_HYPERVISOR_VERSION,
@@ -107,7 +110,9 @@ export class FakeDriver implements ComputeDriver {
       vcpus: { total: host.vcpus, used: Math.min(vcpus, host.vcpus) },
       memoryMiB: { total: host.memoryMiB, used: Math.min(memoryMiB, host.memoryMiB) },
       localDiskGiB: { total: host.diskGiB, used: Math.min(diskGiB, host.diskGiB) },
-      numaCells: [{ id: 0, cpus: Array.from({ length: host.vcpus }, (_, i) => i), memoryMiB: host.memoryMiB }],
+      numaCells: [
+        { id: 0, cpus: Array.from({ length: host.vcpus }, (_, i) => i), memoryMiB: host.memoryMiB },
+      ],
     };
   }
 
@@ -136,7 +141,10 @@ export class FakeDriver implements ComputeDriver {
         macAddress: network.macAddress ?? this.#nextMac(),
       });
     }
-    instance.console.push(`[fake] ${instance.uuid} booting`, `[fake] ${instance.uuid} reached init`);
+    instance.console.push(
+      `[fake] ${instance.uuid} booting`,
+      `[fake] ${instance.uuid} reached init`,
+    );
     this.#instances.set(instance.uuid, instance);
     this.#emit("started", instance);
     return instance.info(now);
@@ -161,7 +169,11 @@ export class FakeDriver implements ComputeDriver {
 
   async powerOff(uuid: string, spec: PowerOffSpec, options: CallOptions): Promise<void> {
     validate.powerOffSpec.assert(spec);
-    if (!this.#config.cleanShutdown && this.#get(uuid).powerState === "running" && spec.graceMs > 0) {
+    if (
+      !this.#config.cleanShutdown &&
+      this.#get(uuid).powerState === "running" &&
+      spec.graceMs > 0
+    ) {
       // The guest ignores the shutdown request: wait out the grace period,
       // then cut the power, as a real hypervisor would.
       await sleep(spec.graceMs, options.signal);
@@ -189,7 +201,11 @@ export class FakeDriver implements ComputeDriver {
     return this.#power("resume", "resume", uuid, options);
   }
 
-  async attachBlockDevice(uuid: string, spec: BlockDeviceSpec, options: CallOptions): Promise<AttachedBlockDevice> {
+  async attachBlockDevice(
+    uuid: string,
+    spec: BlockDeviceSpec,
+    options: CallOptions,
+  ): Promise<AttachedBlockDevice> {
     validate.blockDeviceSpec.assert(spec);
     await this.#enter("attachBlockDevice", options);
     const instance = this.#inStates(uuid, "attachBlockDevice", ALLOWED_STATES.attach);
@@ -197,7 +213,8 @@ export class FakeDriver implements ComputeDriver {
     if (existing) return { ...existing }; // idempotent
     const taken = new Set([...instance.blockDevices.values()].map((d) => d.deviceName));
     const letter = "bcdefghijklmnopqrstuvwxyz".split("").find((l) => !taken.has(`vd${l}`));
-    if (letter === undefined) throw new InvalidState(uuid, "attachBlockDevice (no free device name)", instance.powerState);
+    if (letter === undefined)
+      throw new InvalidState(uuid, "attachBlockDevice (no free device name)", instance.powerState);
     const device = { id: spec.id, deviceName: `vd${letter}`, readOnly: spec.readOnly ?? false };
     instance.blockDevices.set(spec.id, device);
     return { ...device };
@@ -209,13 +226,21 @@ export class FakeDriver implements ComputeDriver {
     instance.blockDevices.delete(deviceId); // idempotent
   }
 
-  async attachInterface(uuid: string, spec: InterfaceSpec, options: CallOptions): Promise<AttachedInterface> {
+  async attachInterface(
+    uuid: string,
+    spec: InterfaceSpec,
+    options: CallOptions,
+  ): Promise<AttachedInterface> {
     validate.interfaceSpec.assert(spec);
     await this.#enter("attachInterface", options);
     const instance = this.#inStates(uuid, "attachInterface", ALLOWED_STATES.attach);
     const existing = instance.interfaces.get(spec.id);
     if (existing) return { ...existing }; // idempotent
-    const attached = { id: spec.id, network: spec.network, macAddress: spec.macAddress ?? this.#nextMac() };
+    const attached = {
+      id: spec.id,
+      network: spec.network,
+      macAddress: spec.macAddress ?? this.#nextMac(),
+    };
     instance.interfaces.set(spec.id, attached);
     return { ...attached };
   }
@@ -226,7 +251,11 @@ export class FakeDriver implements ComputeDriver {
     instance.interfaces.delete(interfaceId); // idempotent
   }
 
-  async createSnapshot(uuid: string, spec: SnapshotSpec, options: CallOptions): Promise<SnapshotInfo> {
+  async createSnapshot(
+    uuid: string,
+    spec: SnapshotSpec,
+    options: CallOptions,
+  ): Promise<SnapshotInfo> {
     validate.snapshotSpec.assert(spec);
     await this.#enter("createSnapshot", options);
     const instance = this.#inStates(uuid, "createSnapshot", ALLOWED_STATES.snapshot);
@@ -268,10 +297,16 @@ export class FakeDriver implements ComputeDriver {
     if (index >= 0) instance.snapshots.splice(index, 1); // idempotent
   }
 
-  async getConsoleOutput(uuid: string, spec: ConsoleOutputSpec, options: CallOptions): Promise<ConsoleOutput> {
+  async getConsoleOutput(
+    uuid: string,
+    spec: ConsoleOutputSpec,
+    options: CallOptions,
+  ): Promise<ConsoleOutput> {
     validate.consoleOutputSpec.assert(spec);
     await this.#enter("getConsoleOutput", options);
-    const text = this.#get(uuid).console.map((line) => `${line}\n`).join("");
+    const text = this.#get(uuid)
+      .console.map((line) => `${line}\n`)
+      .join("");
     const bytes = Buffer.from(text, "utf8");
     const max = spec.maxBytes ?? bytes.length;
     if (bytes.length <= max) return { data: text, truncated: false };
@@ -318,7 +353,8 @@ export class FakeDriver implements ComputeDriver {
   /** Test hook: the guest powers itself off. Emits `stopped`. */
   simulateGuestShutdown(uuid: string): void {
     const instance = this.#get(uuid);
-    if (instance.powerState !== "running") throw new InvalidState(uuid, "shut down", instance.powerState);
+    if (instance.powerState !== "running")
+      throw new InvalidState(uuid, "shut down", instance.powerState);
     instance.moveTo("stopped", Date.now());
     this.#emit("stopped", instance, "guest shut down");
   }
@@ -328,7 +364,12 @@ export class FakeDriver implements ComputeDriver {
     this.#available = available;
   }
 
-  async #power(operation: PowerOperation, name: DriverOperation, uuid: string, options: CallOptions): Promise<void> {
+  async #power(
+    operation: PowerOperation,
+    name: DriverOperation,
+    uuid: string,
+    options: CallOptions,
+  ): Promise<void> {
     await this.#enter(name, options);
     const instance = this.#get(uuid);
     const transition = transitionFor(operation, instance.powerState);
@@ -348,7 +389,8 @@ export class FakeDriver implements ComputeDriver {
 
   async #simulate(operation: DriverOperation, options: CallOptions): Promise<void> {
     options.signal.throwIfAborted();
-    if (!this.#available) throw new HypervisorUnavailable(`fake host ${this.hostname} is marked unavailable`);
+    if (!this.#available)
+      throw new HypervisorUnavailable(`fake host ${this.hostname} is marked unavailable`);
     const ms = this.#config.latencyMs[operation] ?? this.#config.defaultLatencyMs;
     if (ms > 0) await sleep(ms, options.signal);
   }
@@ -361,7 +403,8 @@ export class FakeDriver implements ComputeDriver {
 
   #inStates(uuid: string, operation: string, allowed: readonly PowerState[]): FakeInstance {
     const instance = this.#get(uuid);
-    if (!allowed.includes(instance.powerState)) throw new InvalidState(uuid, operation, instance.powerState);
+    if (!allowed.includes(instance.powerState))
+      throw new InvalidState(uuid, operation, instance.powerState);
     return instance;
   }
 

@@ -53,7 +53,9 @@ export class FakeInstance {
       this.console.push(`[fake] ${this.uuid} booting`, `[fake] ${this.uuid} reached init`);
     } else if (wasUp && !isUp) {
       this.startedAt = null;
-      this.console.push(`[fake] ${this.uuid} ${state === "suspended" ? "saved to disk" : "powered off"}`);
+      this.console.push(
+        `[fake] ${this.uuid} ${state === "suspended" ? "saved to disk" : "powered off"}`,
+      );
     }
     this.powerState = state;
   }

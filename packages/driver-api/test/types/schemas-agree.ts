@@ -6,7 +6,8 @@ import type { Static, TSchema } from "@sinclair/typebox";
 import type * as api from "../../src/index.js";
 import type { contractSchemas as schemas } from "../../src/schemas/index.js";
 
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Agrees<S extends TSchema, T> = Same<Static<S>, T>;
 type S = typeof schemas;
 
