@@ -3,7 +3,8 @@
 // the reference driver itself must be certified.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCertification } from "../src/runner/run.js";
+// The built package, as vendors run it: the suite runs from dist/suite/entry.js.
+import { runCertification } from "../dist/index.js";
 
 const variants = fileURLToPath(new URL("./broken-drivers/", import.meta.url));
 const reference = fileURLToPath(new URL("../../driver-fake/", import.meta.url));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -51,6 +51,11 @@ export async function runCertification(options: CertifyOptions): Promise<Certifi
   const runId = options.runId ?? Math.random().toString(36).slice(2, 10);
   const { progress, signal, expectedFailures, ...rest } = options;
   const suiteOptions: SuiteOptions = { ...rest, runId };
+  if (!existsSync(ENTRY)) {
+    throw new Error(
+      `the suite's entry module ${ENTRY.pathname} is missing; build @novakit/conformance first`,
+    );
+  }
   const workDir = mkdtempSync(join(tmpdir(), "novakit-certify-"));
   const testFile = join(workDir, "certify.test.mjs");
   writeFileSync(testFile, `import ${JSON.stringify(pathToFileURL(ENTRY.pathname).href)};\n`);
