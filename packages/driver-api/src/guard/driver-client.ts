@@ -394,13 +394,25 @@ export class DriverClient {
     if (signal.aborted) return Promise.reject(ctx?.signal?.reason ?? signal.reason);
     const options: CallOptions = { signal, requestId: ctx?.requestId ?? this.#nextRequestId() };
     return new Promise<T>((resolve, reject) => {
-      // The deadline rejects the call even if the driver ignores its signal;
-      // the driver's late answer is then dropped.
+      // The deadline, and the caller's signal, reject the call even if the
+      // driver ignores its signal; the driver's late answer is then dropped.
       const waiter: Waiter = { settled: false, operation, reject };
       bucket.join(waiter);
-      const settle = (result: T) => {
+      const callerSignal = ctx?.signal;
+      const onCallerAbort = () => {
         if (waiter.settled) return;
         bucket.leave(waiter);
+        reject(callerSignal?.reason);
+      };
+      callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+      const finish = (): boolean => {
+        if (waiter.settled) return false;
+        bucket.leave(waiter);
+        callerSignal?.removeEventListener("abort", onCallerAbort);
+        return true;
+      };
+      const settle = (result: T) => {
+        if (!finish()) return;
         if (resultValidator && this.#validateResults && !resultValidator.is(result)) {
           reject(
             new DriverInternal(
@@ -412,9 +424,8 @@ export class DriverClient {
         }
       };
       const fail = (err: unknown) => {
-        if (waiter.settled) return;
-        bucket.leave(waiter);
-        reject(this.#normalise(operation, err, ctx?.signal));
+        if (!finish()) return;
+        reject(this.#normalise(operation, err, callerSignal));
       };
       try {
         invoke(options).then(settle, fail);

@@ -81,7 +81,7 @@ export function checkContractRange(
       { path: `/${MANIFEST_FIELD}/contract`, found: manifest.contract, expected: "a semver range" },
     );
   }
-  if (!semver.satisfies(CONTRACT_VERSION, range, { includePrerelease: true })) {
+  if (!isContractCompatible(range, CONTRACT_VERSION)) {
     throw new DriverLoadError(
       ErrorCode.ContractRange,
       specifier,
@@ -89,4 +89,13 @@ export function checkContractRange(
       { path: `/${MANIFEST_FIELD}/contract`, found: manifest.contract, expected: CONTRACT_VERSION },
     );
   }
+}
+
+/**
+ * The compatibility rule: a driver's declared range must include the core's
+ * contract version. Prereleases of the core count, so a 1.5.0-rc.1 core
+ * loads `^1.0.0` drivers for testing before the release.
+ */
+export function isContractCompatible(range: string, coreVersion: string): boolean {
+  return semver.satisfies(coreVersion, range, { includePrerelease: true });
 }
