@@ -1,14 +1,5 @@
-import { defineConfig } from "tsup";
-
-export const tsupConfig = defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  target: "node22",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+import { packageBuild } from "../../tsup.base.js";
 
 // tsup reads the default export; the rest of the project uses named exports.
 // biome-ignore lint/style/noDefaultExport: required by tsup's config loader
-export default tsupConfig;
+export default packageBuild(["src/index.ts"]);

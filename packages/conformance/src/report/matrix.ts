@@ -1,4 +1,5 @@
 import { CAPABILITIES, CAPABILITY_NAMES } from "@novakit/driver-api";
+import { GROUPS } from "../catalog/clauses.js";
 import { md } from "./escape.js";
 import type { CapabilityVerdict, CertificationReport } from "./schema.js";
 import { CAPABILITY_MARK, driverLabel } from "./view.js";
