@@ -1,6 +1,11 @@
 import { html } from "./escape.js";
 import type { CertificationReport } from "./schema.js";
-import { CAPABILITY_MARK, RESULT_MARK, reportView } from "./view.js";
+import { CAPABILITY_MARK, reportView } from "./view.js";
+
+// Text symbols rather than emoji: a page archived on a machine without an
+// emoji font still shows them.
+const VERDICT_SYMBOL = { passed: "✔", failed: "✘", untested: "⚠", "not-claimed": "—" } as const;
+const RESULT_SYMBOL = { passed: "✔", failed: "✘", skipped: "↷" } as const;
 
 const STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:68rem;padding:1rem;color:#1b1f24}
@@ -9,7 +14,7 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{margin-top:2rem;border-bottom:1px solid #d
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.9em}
 tr.failed td{background:#fff0f0}tr.skipped td{color:#57606a}
-.wrap{overflow-wrap:anywhere}svg text{font:12px system-ui,sans-serif}
+.wrap{overflow-wrap:anywhere}.v-passed{color:#1a7f37}.v-failed{color:#cf222e}.v-untested{color:#9a6700}.v-skipped,.v-not-claimed{color:#57606a}svg text{font:12px system-ui,sans-serif}
 @media print{.banner{color:#000;border:2px solid #000}}`;
 
 /** A bar chart of p50, p95 and p99 per operation, inline SVG so the page stays one file. */
@@ -44,7 +49,7 @@ export function renderHtml(report: CertificationReport): string {
     cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("\n");
   const parts: string[] = [];
   parts.push(
-    `<div class="banner ${view.certified ? "ok" : "bad"}"><h1 class="wrap">${view.certified ? "✅" : "❌"} ${html(view.title)}</h1>`,
+    `<div class="banner ${view.certified ? "ok" : "bad"}"><h1 class="wrap">${view.certified ? "✔" : "✘"} ${html(view.title)}</h1>`,
     view.reasons.length > 0
       ? `<ul>${view.reasons.map((r) => `<li class="wrap">${html(r)}</li>`).join("")}</ul>`
       : "",
@@ -57,7 +62,7 @@ export function renderHtml(report: CertificationReport): string {
       report.capabilities.map((c) => [
         html(c.name),
         `<code>${html(c.trait)}</code>`,
-        `${CAPABILITY_MARK[c.verdict].symbol} ${CAPABILITY_MARK[c.verdict].words}`,
+        `<span class="v-${c.verdict}">${VERDICT_SYMBOL[c.verdict]}</span> ${CAPABILITY_MARK[c.verdict].words}`,
       ]),
     ),
     "</table>",
@@ -95,7 +100,7 @@ export function renderHtml(report: CertificationReport): string {
             : t.state === "failed"
               ? (t.error ?? "")
               : "";
-        return `<tr class="${t.state}"><td class="wrap">${html(t.name)}</td><td>${t.level}</td><td>${RESULT_MARK[t.state]} ${t.state}</td><td class="num">${t.durationMs.toFixed(1)}</td><td class="wrap">${html(note)}</td></tr>`;
+        return `<tr class="${t.state}"><td class="wrap">${html(t.name)}</td><td>${t.level}</td><td><span class="v-${t.state}">${RESULT_SYMBOL[t.state]}</span> ${t.state}</td><td class="num">${t.durationMs.toFixed(1)}</td><td class="wrap">${html(note)}</td></tr>`;
       }),
       "</table>",
     );
