@@ -159,6 +159,35 @@ describe("novakit-certify", () => {
     ).toHaveLength(4);
   });
 
+  it("stops on SIGINT, still writes every report, and says the run was interrupted", async () => {
+    const reportDir = join(work, "interrupted");
+    const slow = file("slow.json", '{"latencyMs": 20}');
+    const child = execa(
+      "node",
+      [cli, "--driver", fake, "--config", slow, "--report-dir", reportDir],
+      {
+        reject: false,
+        cwd: work,
+      },
+    );
+    await new Promise<void>((resolve) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        if (/\[\s*5\/\d+\]/.test(chunk.toString())) resolve();
+      });
+    });
+    child.kill("SIGINT");
+    const run = await child;
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("interrupted; cleaning up");
+    const json = JSON.parse(readFileSync(join(reportDir, "certification.json"), "utf8"));
+    expect(json.run.interrupted).toBe(true);
+    expect(json.verdict).toBe("not-certified");
+    expect(json.summary.total).toBe(json.tests.length);
+    expect(
+      json.tests.some((t: { skipReason?: string }) => /aborted/.test(t.skipReason ?? "")),
+    ).toBe(true);
+  });
+
   it("builds a support matrix from reports, each cell linking to its report", async () => {
     const reportDir = join(work, "reports-fake");
     const out = join(work, "docs", "support-matrix.md");

@@ -15,7 +15,8 @@ const SYMBOL = { passed: "✓", failed: "✗", skipped: "-" } as const;
  * and a running count, and on a terminal the one that is running now.
  */
 export class CertifyReporter implements Reporter {
-  readonly results: RawResult[] = [];
+  // Keyed by test id: after a cancelled run vitest may report a test twice.
+  readonly #results = new Map<string, RawResult>();
   readonly unhandled: string[] = [];
   interrupted = false;
   #total = 0;
@@ -34,14 +35,20 @@ export class CertifyReporter implements Reporter {
     if (this.#out?.isTTY) this.#out.write(`\r\x1b[2K  … ${test.name}`);
   }
 
+  /** Each test's outcome, in the order they finished. */
+  get results(): RawResult[] {
+    return [...this.#results.values()];
+  }
+
   onTestCaseResult(test: TestCase): void {
+    if (this.#results.has(test.id)) return;
     const result = test.result();
     const diagnostic = test.diagnostic();
     const state = result.state === "passed" || result.state === "failed" ? result.state : "skipped";
     const durationMs = diagnostic?.duration ?? 0;
     const error = result.state === "failed" ? formatErrors(result.errors) : undefined;
     const skipReason = result.state === "skipped" ? (result.note ?? "skipped") : undefined;
-    this.results.push({
+    this.#results.set(test.id, {
       name: test.name,
       state,
       durationMs,

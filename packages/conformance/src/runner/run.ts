@@ -63,6 +63,10 @@ export async function runCertification(options: CertifyOptions): Promise<Certifi
   const reporter = new CertifyReporter(progress);
   const callTimeoutMs = options.callTimeoutMs ?? 60_000;
   const startedAt = new Date();
+  const signalListeners = new Set([
+    ...process.listeners("SIGINT"),
+    ...process.listeners("SIGTERM"),
+  ]);
   const vitest = await createVitest(
     "test",
     {
@@ -81,6 +85,14 @@ export async function runCertification(options: CertifyOptions): Promise<Certifi
     },
     { logLevel: "error", server: { watch: null } },
   );
+  // vitest exits the process on SIGINT and SIGTERM; a certification run
+  // must instead stop, clean up what it made and write its reports, which is
+  // what the caller's signal (wired to those signals by the CLI) asks for.
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    for (const listener of process.listeners(name)) {
+      if (!signalListeners.has(listener)) process.off(name, listener);
+    }
+  }
   const onAbort = () => {
     reporter.interrupted = true;
     void vitest.cancelCurrentRun("keyboard-input");
