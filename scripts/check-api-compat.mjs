@@ -60,7 +60,7 @@ for (const dir of readdirSync(join(root, "packages"))) {
     for (const { line } of verdict.removed) console.error(`  - ${line.trim()}`);
     for (const { line } of verdict.added) {
       const mark = verdict.breakingAdds.some((b) => b.line === line)
-        ? "  + (required member vendors must implement) "
+        ? "  + (new required member) "
         : "  + ";
       console.error(`${mark}${line.trim()}`);
     }

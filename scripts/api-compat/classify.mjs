@@ -2,11 +2,10 @@
 // bump it needs. Pure functions over report text, so they are easy to test.
 
 /**
- * Interfaces that vendors implement rather than call. A new required member
- * in one of them breaks every existing driver, even though the report only
- * gained a line.
+ * Lines whose text changes with every release and says nothing about the
+ * surface: the contract version constant.
  */
-export const IMPLEMENTED_BY_VENDORS = ["ComputeDriver", "DriverDefinition"];
+const VERSION_LINE = /^export const CONTRACT_VERSION = "[^"]*";$/;
 
 /** The declaration lines of a report: code only, no comments or blank lines. */
 export function reportLines(text) {
@@ -16,7 +15,9 @@ export function reportLines(text) {
   return body
     .split("\n")
     .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== "" && !line.trim().startsWith("//"));
+    .filter(
+      (line) => line.trim() !== "" && !line.trim().startsWith("//") && !VERSION_LINE.test(line),
+    );
 }
 
 /**
@@ -57,9 +58,15 @@ export function diffReports(before, after) {
   return { added, removed };
 }
 
-/** A member line that adds something required (no `?`) to a vendor-implemented interface. */
-function addsRequiredVendorMember({ owner, line }) {
-  if (!IMPLEMENTED_BY_VENDORS.includes(owner)) return false;
+/**
+ * A member line that adds something required (no `?`) to an interface. Every
+ * interface of the contract is either implemented by drivers (ComputeDriver),
+ * filled in by drivers (InstanceInfo, HostResources, events), or filled in by
+ * the core and read by drivers (SpawnRequest): a new required member breaks
+ * one side's existing code either way. Classes only gain callable surface.
+ */
+function addsRequiredMember({ kind, line }) {
+  if (kind !== "interface") return false;
   const member = /^\s+(?:readonly )?([A-Za-z_$][\w$]*)(\??)[(:<]/.exec(line);
   return member !== null && member[2] === "";
 }
@@ -70,7 +77,7 @@ function addsRequiredVendorMember({ owner, line }) {
  */
 export function requiredBump(before, after) {
   const { added, removed } = diffReports(before, after);
-  const breakingAdds = added.filter(addsRequiredVendorMember);
+  const breakingAdds = added.filter(addsRequiredMember);
   if (removed.length > 0 || breakingAdds.length > 0) {
     return { bump: "major", removed, added, breakingAdds };
   }

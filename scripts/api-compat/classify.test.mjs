@@ -51,7 +51,11 @@ describe("requiredBump", () => {
       base.replace("    resize?(", "    migrate(uuid: string): Promise<void>;\n    resize?("),
       "major",
     ],
-    ["a removed export", base.replace('export const CONTRACT_VERSION = "1.0.0";', ""), "major"],
+    [
+      "a removed export",
+      base.replace("export interface DriverInfo {\n    hypervisorType: string;\n}", ""),
+      "major",
+    ],
     ["an optional method made required", base.replace("resize?(", "resize("), "major"],
     [
       "a changed signature",

@@ -41,6 +41,20 @@ describe("the conformance suite", () => {
     expect(report.summary.failed).toBe(0);
   });
 
+  it("certifies the reference driver declaring only some capabilities, and checks the rest answer Unsupported", async () => {
+    const report = await runCertification({
+      driver: reference,
+      config: { capabilities: ["snapshot"] },
+      ...quick,
+    });
+    expect(report.verdict).toBe("certified");
+    const state = (clause: string) => report.tests.find((t) => t.clause === clause)?.state;
+    expect(state("C-CAP-snapshot")).toBe("passed");
+    expect(state("C-UNSUP-resize")).toBe("passed");
+    expect(state("C-UNSUP-block-device")).toBe("passed");
+    expect(report.capabilities.find((c) => c.name === "resize")?.verdict).toBe("not-claimed");
+  });
+
   for (const [variant, mustFail, mayAlsoFail] of CASES) {
     it(`refuses ${variant} for ${mustFail.join(", ")}`, async () => {
       const report = await runCertification({ driver: `${variants}${variant}`, ...quick });

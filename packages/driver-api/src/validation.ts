@@ -48,7 +48,12 @@ export interface Validator<T> {
  * @public
  */
 export function compileValidator<T>(schema: object): Validator<T> {
-  const check: ValidateFunction = ajv.compile(schema);
+  // A contract schema embedded in another (an attached device inside
+  // instance info) is registered under its $id when the parent compiles;
+  // compiling it again under the same id is an error, so reuse it.
+  const id = (schema as { $id?: unknown }).$id;
+  const check: ValidateFunction =
+    (typeof id === "string" && ajv.getSchema(id)) || ajv.compile(schema);
   return {
     is: (value: unknown): value is T => check(value),
     assert(value: unknown): T {

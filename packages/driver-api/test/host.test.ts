@@ -27,6 +27,18 @@ describe("createDriverHost", () => {
     expect(invalid[0]).toContain("/instanceUuid");
   });
 
+  it("diverts an event whose power state contradicts its type", () => {
+    const invalid: string[] = [];
+    const seen: string[] = [];
+    const host = createDriverHost({
+      onEvent: (e) => seen.push(e.type),
+      onInvalidEvent: (_v, r) => invalid.push(r),
+    });
+    host.emitEvent(event("started", "stopped"));
+    expect(seen).toEqual([]);
+    expect(invalid[0]).toContain('must report power state "running"');
+  });
+
   it("never lets a listener's exception reach the emitting driver", () => {
     const host = createDriverHost({
       onEvent: () => {

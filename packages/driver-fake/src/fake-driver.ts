@@ -5,6 +5,7 @@ import {
   type AttachedInterface,
   type BlockDeviceSpec,
   type CallOptions,
+  type Capability,
   type ComputeDriver,
   type ConsoleOutput,
   type ConsoleOutputSpec,
@@ -33,6 +34,7 @@ import {
   type SnapshotSpec,
   type SpawnRequest,
   transitionFor,
+  Unsupported,
   validate,
 } from "@novakit/driver-api";
 import { type FakeDriverConfig, type ResolvedFakeConfig, resolveConfig } from "./config.js";
@@ -206,6 +208,7 @@ export class FakeDriver implements ComputeDriver {
     spec: BlockDeviceSpec,
     options: CallOptions,
   ): Promise<AttachedBlockDevice> {
+    this.#requireCapability("block-device", "attachBlockDevice");
     validate.blockDeviceSpec.assert(spec);
     await this.#enter("attachBlockDevice", options);
     const instance = this.#inStates(uuid, "attachBlockDevice", ALLOWED_STATES.attach);
@@ -221,6 +224,7 @@ export class FakeDriver implements ComputeDriver {
   }
 
   async detachBlockDevice(uuid: string, deviceId: string, options: CallOptions): Promise<void> {
+    this.#requireCapability("block-device", "detachBlockDevice");
     await this.#enter("detachBlockDevice", options);
     const instance = this.#inStates(uuid, "detachBlockDevice", ALLOWED_STATES.attach);
     instance.blockDevices.delete(deviceId); // idempotent
@@ -231,6 +235,7 @@ export class FakeDriver implements ComputeDriver {
     spec: InterfaceSpec,
     options: CallOptions,
   ): Promise<AttachedInterface> {
+    this.#requireCapability("network-interface", "attachInterface");
     validate.interfaceSpec.assert(spec);
     await this.#enter("attachInterface", options);
     const instance = this.#inStates(uuid, "attachInterface", ALLOWED_STATES.attach);
@@ -246,6 +251,7 @@ export class FakeDriver implements ComputeDriver {
   }
 
   async detachInterface(uuid: string, interfaceId: string, options: CallOptions): Promise<void> {
+    this.#requireCapability("network-interface", "detachInterface");
     await this.#enter("detachInterface", options);
     const instance = this.#inStates(uuid, "detachInterface", ALLOWED_STATES.attach);
     instance.interfaces.delete(interfaceId); // idempotent
@@ -256,6 +262,7 @@ export class FakeDriver implements ComputeDriver {
     spec: SnapshotSpec,
     options: CallOptions,
   ): Promise<SnapshotInfo> {
+    this.#requireCapability("snapshot", "createSnapshot");
     validate.snapshotSpec.assert(spec);
     await this.#enter("createSnapshot", options);
     const instance = this.#inStates(uuid, "createSnapshot", ALLOWED_STATES.snapshot);
@@ -270,11 +277,13 @@ export class FakeDriver implements ComputeDriver {
   }
 
   async listSnapshots(uuid: string, options: CallOptions): Promise<SnapshotInfo[]> {
+    this.#requireCapability("snapshot", "listSnapshots");
     await this.#enter("listSnapshots", options);
     return this.#get(uuid).snapshots.map((s) => ({ ...s.info }));
   }
 
   async revertToSnapshot(uuid: string, snapshotId: string, options: CallOptions): Promise<void> {
+    this.#requireCapability("snapshot", "revertToSnapshot");
     await this.#enter("revertToSnapshot", options);
     const instance = this.#get(uuid);
     const snapshot = instance.snapshots.find((s) => s.info.id === snapshotId);
@@ -291,6 +300,7 @@ export class FakeDriver implements ComputeDriver {
   }
 
   async deleteSnapshot(uuid: string, snapshotId: string, options: CallOptions): Promise<void> {
+    this.#requireCapability("snapshot", "deleteSnapshot");
     await this.#enter("deleteSnapshot", options);
     const instance = this.#get(uuid);
     const index = instance.snapshots.findIndex((s) => s.info.id === snapshotId);
@@ -302,6 +312,7 @@ export class FakeDriver implements ComputeDriver {
     spec: ConsoleOutputSpec,
     options: CallOptions,
   ): Promise<ConsoleOutput> {
+    this.#requireCapability("console-output", "getConsoleOutput");
     validate.consoleOutputSpec.assert(spec);
     await this.#enter("getConsoleOutput", options);
     const text = this.#get(uuid)
@@ -314,6 +325,7 @@ export class FakeDriver implements ComputeDriver {
   }
 
   async resize(uuid: string, spec: ResizeSpec, options: CallOptions): Promise<void> {
+    this.#requireCapability("resize", "resize");
     validate.resizeSpec.assert(spec);
     await this.#enter("resize", options);
     const instance = this.#inStates(uuid, "resize", ALLOWED_STATES.resize);
@@ -322,6 +334,7 @@ export class FakeDriver implements ComputeDriver {
   }
 
   async migrateLive(uuid: string, spec: MigrationSpec, options: CallOptions): Promise<void> {
+    this.#requireCapability("live-migration", "migrateLive");
     validate.migrationSpec.assert(spec);
     await this.#enter("migrateLive", options);
     const instance = this.#inStates(uuid, "migrateLive", ALLOWED_STATES.migrateLive);
@@ -393,6 +406,12 @@ export class FakeDriver implements ComputeDriver {
       throw new HypervisorUnavailable(`fake host ${this.hostname} is marked unavailable`);
     const ms = this.#config.latencyMs[operation] ?? this.#config.defaultLatencyMs;
     if (ms > 0) await sleep(ms, options.signal);
+  }
+
+  /** Optional methods answer Unsupported unless their capability is declared, as the contract requires. */
+  #requireCapability(capability: Capability, operation: string): void {
+    if (!this.#config.capabilities.includes(capability))
+      throw new Unsupported(operation, capability);
   }
 
   #get(uuid: string): FakeInstance {

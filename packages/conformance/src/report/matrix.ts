@@ -27,18 +27,14 @@ export interface SupportMatrix {
   }[];
 }
 
-/** The operations every driver must have (Nova's mandatory features: launch, terminate, guest info, and more). */
-const MANDATORY_GROUPS = [
-  "loading",
-  "host",
-  "lifecycle",
-  "idempotency",
-  "input",
-  "events",
-  "concurrency",
-  "hostile",
-  "cleanup",
-];
+/**
+ * The groups every driver must pass whatever it declares (Nova's mandatory
+ * features: launch, terminate, guest info, and more): all but the optional
+ * capabilities and the informational benchmark.
+ */
+const MANDATORY_GROUPS: readonly string[] = GROUPS.filter(
+  (g) => g !== "capabilities" && g !== "benchmark",
+);
 
 function columnId(report: CertificationReport): string {
   return `${report.driver.name ?? report.driver.specifier} on ${report.hypervisor?.type ?? "?"}`;

@@ -17,6 +17,16 @@ export interface DriverHostOptions {
   logger?: DriverLogger;
 }
 
+/** The power state each event type reports: the state the change leads to. */
+const STATE_AFTER: Readonly<Record<LifecycleEvent["type"], LifecycleEvent["powerState"]>> = {
+  started: "running",
+  stopped: "stopped",
+  paused: "paused",
+  resumed: "running",
+  suspended: "suspended",
+  crashed: "crashed",
+};
+
 const silentLogger: DriverLogger = {
   debug() {},
   info() {},
@@ -38,11 +48,11 @@ export function createDriverHost(options: DriverHostOptions = {}): DriverHost {
     logger,
     emitEvent(event: LifecycleEvent): void {
       try {
-        if (validate.lifecycleEvent.is(event)) {
+        if (validate.lifecycleEvent.is(event) && STATE_AFTER[event.type] === event.powerState) {
           options.onEvent?.(event);
           return;
         }
-        let reason = "is not a lifecycle event";
+        let reason = `a "${event?.type}" event must report power state "${STATE_AFTER[event?.type]}", not "${event?.powerState}"`;
         try {
           validate.lifecycleEvent.assert(event);
         } catch (err) {

@@ -1,51 +1,63 @@
 import { Type } from "@sinclair/typebox";
-import { MacAddress, StringEnum, Text } from "./common.js";
+import { identify, MacAddress, StringEnum, Text } from "./common.js";
 
 // Requests (closed) and the attached-device records drivers report back
 // (open: a newer driver may add fields an older core ignores).
 
-export const BlockDeviceSpecSchema = Type.Object(
-  {
-    id: Text({
-      minLength: 1,
-      maxLength: 255,
-      description: "the volume's id in the block-storage service",
-    }),
-    source: Text({
-      minLength: 1,
-      maxLength: 4096,
-      description: "where the driver finds the device (a path or volume name it understands)",
-    }),
-    bus: Type.Optional(StringEnum(["virtio", "scsi", "sata", "ide"] as const)),
-    readOnly: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
+export const BlockDeviceSpecSchema = identify(
+  "block-device-spec",
+  Type.Object(
+    {
+      id: Text({
+        minLength: 1,
+        maxLength: 255,
+        description: "the volume's id in the block-storage service",
+      }),
+      source: Text({
+        minLength: 1,
+        maxLength: 4096,
+        description: "where the driver finds the device (a path or volume name it understands)",
+      }),
+      bus: Type.Optional(StringEnum(["virtio", "scsi", "sata", "ide"] as const)),
+      readOnly: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
 );
 
-export const AttachedBlockDeviceSchema = Type.Object({
-  id: Text({ minLength: 1, maxLength: 255 }),
-  deviceName: Type.String({
-    minLength: 1,
-    maxLength: 64,
-    description: "the guest-visible device, e.g. vdb",
+export const AttachedBlockDeviceSchema = identify(
+  "attached-block-device",
+  Type.Object({
+    id: Text({ minLength: 1, maxLength: 255 }),
+    deviceName: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: "the guest-visible device, e.g. vdb",
+    }),
+    readOnly: Type.Boolean(),
   }),
-  readOnly: Type.Boolean(),
-});
-
-export const InterfaceSpecSchema = Type.Object(
-  {
-    id: Text({ minLength: 1, maxLength: 255, description: "the port id the core assigned" }),
-    network: Text({ minLength: 1, maxLength: 255 }),
-    macAddress: Type.Optional(MacAddress),
-  },
-  { additionalProperties: false },
 );
 
-export const AttachedInterfaceSchema = Type.Object({
-  id: Text({ minLength: 1, maxLength: 255 }),
-  network: Text({ minLength: 1, maxLength: 255 }),
-  macAddress: MacAddress,
-});
+export const InterfaceSpecSchema = identify(
+  "interface-spec",
+  Type.Object(
+    {
+      id: Text({ minLength: 1, maxLength: 255, description: "the port id the core assigned" }),
+      network: Text({ minLength: 1, maxLength: 255 }),
+      macAddress: Type.Optional(MacAddress),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const AttachedInterfaceSchema = identify(
+  "attached-interface",
+  Type.Object({
+    id: Text({ minLength: 1, maxLength: 255 }),
+    network: Text({ minLength: 1, maxLength: 255 }),
+    macAddress: MacAddress,
+  }),
+);
 
 /** A volume to attach. Needs capability `block-device`. @public */
 export interface BlockDeviceSpec {

@@ -1,50 +1,65 @@
 import { Type } from "@sinclair/typebox";
-import { StringEnum, Text } from "./common.js";
+import { identify, StringEnum, Text } from "./common.js";
 
-export const RebootSpecSchema = Type.Object(
-  { type: StringEnum(["soft", "hard"] as const) },
-  { additionalProperties: false },
+export const RebootSpecSchema = identify(
+  "reboot-spec",
+  Type.Object({ type: StringEnum(["soft", "hard"] as const) }, { additionalProperties: false }),
 );
 
-export const PowerOffSpecSchema = Type.Object(
-  {
-    graceMs: Type.Integer({
-      minimum: 0,
-      maximum: 3_600_000,
-      description: "how long the guest may take to shut down cleanly before it is forced off",
-    }),
-  },
-  { additionalProperties: false },
+export const PowerOffSpecSchema = identify(
+  "power-off-spec",
+  Type.Object(
+    {
+      graceMs: Type.Integer({
+        minimum: 0,
+        maximum: 3_600_000,
+        description: "how long the guest may take to shut down cleanly before it is forced off",
+      }),
+    },
+    { additionalProperties: false },
+  ),
 );
 
-export const ResizeSpecSchema = Type.Object(
-  {
-    vcpus: Type.Integer({ minimum: 1, maximum: 1024 }),
-    memoryMiB: Type.Integer({ minimum: 64, maximum: 16_777_216 }),
-  },
-  { additionalProperties: false },
+export const ResizeSpecSchema = identify(
+  "resize-spec",
+  Type.Object(
+    {
+      vcpus: Type.Integer({ minimum: 1, maximum: 1024 }),
+      memoryMiB: Type.Integer({ minimum: 64, maximum: 16_777_216 }),
+    },
+    { additionalProperties: false },
+  ),
 );
 
-export const ConsoleOutputSpecSchema = Type.Object(
-  { maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16_777_216 })) },
-  { additionalProperties: false },
+export const ConsoleOutputSpecSchema = identify(
+  "console-output-spec",
+  Type.Object(
+    { maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16_777_216 })) },
+    { additionalProperties: false },
+  ),
 );
 
-export const ConsoleOutputSchema = Type.Object({
-  data: Type.String({ description: "the newest output, decoded as UTF-8 with replacement" }),
-  truncated: Type.Boolean({ description: "true when older output was left out" }),
-});
+export const ConsoleOutputSchema = identify(
+  "console-output",
+  Type.Object({
+    data: Type.String({ description: "the newest output, decoded as UTF-8 with replacement" }),
+    truncated: Type.Boolean({ description: "true when older output was left out" }),
+  }),
+);
 
-export const MigrationSpecSchema = Type.Object(
-  {
-    destination: Text({
-      minLength: 1,
-      maxLength: 1024,
-      description: "the destination host's driver URI",
-    }),
-    bandwidthMiBps: Type.Optional(Type.Integer({ minimum: 1 })),
-  },
-  { additionalProperties: false },
+export const MigrationSpecSchema = identify(
+  "migration-spec",
+  Type.Object(
+    {
+      destination: Text({
+        minLength: 1,
+        maxLength: 1024,
+        description: "the destination host's driver URI",
+      }),
+      bandwidthMiBps: Type.Optional(Type.Integer({ minimum: 1 })),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 /** Soft asks the guest to restart; hard resets it. @public */

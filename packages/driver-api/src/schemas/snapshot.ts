@@ -1,20 +1,26 @@
 import { Type } from "@sinclair/typebox";
-import { type PowerState, PowerStateSchema, Text } from "./common.js";
+import { identify, type PowerState, PowerStateSchema, Text } from "./common.js";
 
-export const SnapshotSpecSchema = Type.Object(
-  {
-    name: Text({ minLength: 1, maxLength: 255 }),
-    description: Type.Optional(Text({ maxLength: 1024 })),
-  },
-  { additionalProperties: false },
+export const SnapshotSpecSchema = identify(
+  "snapshot-spec",
+  Type.Object(
+    {
+      name: Text({ minLength: 1, maxLength: 255 }),
+      description: Type.Optional(Text({ maxLength: 1024 })),
+    },
+    { additionalProperties: false },
+  ),
 );
 
-export const SnapshotInfoSchema = Type.Object({
-  id: Text({ minLength: 1, maxLength: 255, description: "the driver's id for the snapshot" }),
-  name: Text({ minLength: 1, maxLength: 255 }),
-  createdAt: Type.String({ format: "date-time" }),
-  powerState: PowerStateSchema,
-});
+export const SnapshotInfoSchema = identify(
+  "snapshot-info",
+  Type.Object({
+    id: Text({ minLength: 1, maxLength: 255, description: "the driver's id for the snapshot" }),
+    name: Text({ minLength: 1, maxLength: 255 }),
+    createdAt: Type.String({ format: "date-time" }),
+    powerState: PowerStateSchema,
+  }),
+);
 
 /** A snapshot to take. Needs capability `snapshot`. @public */
 export interface SnapshotSpec {
