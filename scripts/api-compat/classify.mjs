@@ -27,13 +27,16 @@ export function reportLines(text) {
  */
 export function qualifiedLines(text) {
   let owner = "";
+  let kind = "";
+  const declaration =
+    /^export (?:declare )?(?:abstract )?(interface|class|type|const|function|enum) (\w+)/;
   return reportLines(text).map((line) => {
-    const top =
-      /^export (?:declare )?(?:abstract )?(?:interface|class|type|const|function|enum) (\w+)/.exec(
-        line,
-      );
-    if (top) owner = top[1];
-    return { owner, line, key: `${owner}\u0000${line}` };
+    const top = declaration.exec(line);
+    if (top) {
+      kind = top[1];
+      owner = top[2];
+    }
+    return { owner, kind, line, key: `${owner}\u0000${line}` };
   });
 }
 
