@@ -7,7 +7,6 @@
 #include <libvirt/virterror.h>
 #include <napi.h>
 
-#include <functional>
 #include <string>
 
 #include "executor.h"
@@ -65,26 +64,36 @@ Napi::FunctionReference Domain::constructor;
 
 // ---------------------------------------------------------------- jobs
 
-/** A job that runs `fn` and resolves with `make(env)`, or rejects with libvirt's error. */
-class LambdaJob : public Job {
+/**
+ * A job made of three lambdas, stored by value (a std::function each would
+ * cost a heap allocation per call): `run` on a worker thread returns false
+ * on failure; `result` builds the value on the JavaScript thread; `release`
+ * drops what the call held.
+ */
+template <class RunFn, class ResultFn, class ReleaseFn>
+class FnJob : public Job {
  public:
-  LambdaJob(Napi::Env env, std::function<bool()> run, std::function<Napi::Value(Napi::Env)> result,
-            std::function<void()> release, const char* what)
+  FnJob(Napi::Env env, RunFn run, ResultFn result, ReleaseFn release, const char* what)
       : Job(env), run_(std::move(run)), result_(std::move(result)), release_(std::move(release)), what_(what) {}
   void Run() override {
     if (!run_()) error_.Capture(what_);
   }
-  Napi::Value Result(Napi::Env env) override { return result_ ? result_(env) : env.Undefined(); }
-  void Release() override {
-    if (release_) release_();
-  }
+  Napi::Value Result(Napi::Env env) override { return result_(env); }
+  void Release() override { release_(); }
 
  private:
-  std::function<bool()> run_;
-  std::function<Napi::Value(Napi::Env)> result_;
-  std::function<void()> release_;
+  RunFn run_;
+  ResultFn result_;
+  ReleaseFn release_;
   const char* what_;
 };
+
+template <class RunFn, class ResultFn, class ReleaseFn>
+Job* MakeJob(Napi::Env env, RunFn run, ResultFn result, ReleaseFn release, const char* what) {
+  return new FnJob<RunFn, ResultFn, ReleaseFn>(env, std::move(run), std::move(result), std::move(release), what);
+}
+
+static Napi::Value Undefined(Napi::Env env) { return env.Undefined(); }
 
 static Napi::Value Rejected(Napi::Env env, const std::string& message) {
   auto deferred = Napi::Promise::Deferred::New(env);
@@ -127,7 +136,7 @@ Napi::Value Connection::Open(const Napi::CallbackInfo& info) {
   if (conn_ != nullptr) return Rejected(env, "connection is already open");
   std::string uri = info[0].As<Napi::String>();
   auto* result = new virConnectPtr(nullptr);
-  auto* job = new LambdaJob(
+  Job* job = MakeJob(
       env, [uri, result] { return (*result = virConnectOpen(uri.c_str())) != nullptr; },
       [this, result](Napi::Env e) {
         conn_ = *result;
@@ -156,7 +165,7 @@ Napi::Value Connection::GetLibVersion(const Napi::CallbackInfo& info) {
   virConnectPtr conn = conn_;
   virConnectRef(conn);
   auto* version = new unsigned long(0);
-  auto* job = new LambdaJob(
+  Job* job = MakeJob(
       env, [conn, version] { return virConnectGetLibVersion(conn, version) == 0; },
       [version](Napi::Env e) { return Napi::Number::New(e, static_cast<double>(*version)); },
       [conn, version] {
@@ -177,7 +186,7 @@ Napi::Value Connection::DefineXML(const Napi::CallbackInfo& info) {
   auto* dom = new virDomainPtr(nullptr);
   Napi::ObjectReference self = Napi::Persistent(Value());
   auto* selfRef = new Napi::ObjectReference(std::move(self));
-  auto* job = new LambdaJob(
+  Job* job = MakeJob(
       env, [conn, xml, dom] { return (*dom = virDomainDefineXML(conn, xml.c_str())) != nullptr; },
       [dom, selfRef](Napi::Env e) {
         Napi::Object handle = Domain::Wrap(e, selfRef->Value(), *dom);
@@ -203,7 +212,7 @@ Napi::Value Connection::LookupByUUIDString(const Napi::CallbackInfo& info) {
   virConnectRef(conn);
   auto* dom = new virDomainPtr(nullptr);
   auto* selfRef = new Napi::ObjectReference(Napi::Persistent(Value()));
-  auto* job = new LambdaJob(
+  Job* job = MakeJob(
       env, [conn, uuid, dom] { return (*dom = virDomainLookupByUUIDString(conn, uuid.c_str())) != nullptr; },
       [dom, selfRef](Napi::Env e) {
         Napi::Object handle = Domain::Wrap(e, selfRef->Value(), *dom);
@@ -267,21 +276,21 @@ Connection* Domain::Owner(Napi::Env env) {
   if (owner == nullptr) return Rejected(env, "the domain's connection is closed");  \
   virDomainPtr dom = dom_;                                                           \
   virDomainRef(dom);                                                                 \
-  auto* job = new LambdaJob(env, [dom]() { return (RUN_EXPR); }, RESULT_FN,        \
+  Job* job = MakeJob(env, [dom]() { return (RUN_EXPR); }, RESULT_FN,        \
                             [dom] { virDomainFree(dom); }, WHAT);                    \
   owner->executor().Submit(job);                                                     \
   return job->Promise();
 
 Napi::Value Domain::Create(const Napi::CallbackInfo& info) {
-  NOVAKIT_DOMAIN_CALL(virDomainCreate(dom) == 0, nullptr, "cannot start the domain")
+  NOVAKIT_DOMAIN_CALL(virDomainCreate(dom) == 0, Undefined, "cannot start the domain")
 }
 
 Napi::Value Domain::Destroy(const Napi::CallbackInfo& info) {
-  NOVAKIT_DOMAIN_CALL(virDomainDestroy(dom) == 0, nullptr, "cannot destroy the domain")
+  NOVAKIT_DOMAIN_CALL(virDomainDestroy(dom) == 0, Undefined, "cannot destroy the domain")
 }
 
 Napi::Value Domain::Undefine(const Napi::CallbackInfo& info) {
-  NOVAKIT_DOMAIN_CALL(virDomainUndefine(dom) == 0, nullptr, "cannot undefine the domain")
+  NOVAKIT_DOMAIN_CALL(virDomainUndefine(dom) == 0, Undefined, "cannot undefine the domain")
 }
 
 Napi::Value Domain::GetInfo(const Napi::CallbackInfo& info) {
@@ -291,7 +300,7 @@ Napi::Value Domain::GetInfo(const Napi::CallbackInfo& info) {
   virDomainPtr dom = dom_;
   virDomainRef(dom);
   auto* out = new virDomainInfo();
-  auto* job = new LambdaJob(
+  Job* job = MakeJob(
       env, [dom, out] { return virDomainGetInfo(dom, out) == 0; },
       [out](Napi::Env e) {
         Napi::Object o = Napi::Object::New(e);

@@ -54,9 +54,10 @@ void Executor::Submit(Job* job) {
   // Poll only for a lone call: with several in flight, completions arrive
   // often enough that wake-ups are amortised, and the cores are better
   // spent running the calls.
-  if (before == 0) spin_until_ns_ = uv_hrtime() + kSpinWindowNs;
-  if (before == 0 && !idling_) {
+  spin_until_ns_ = uv_hrtime() + kSpinWindowNs;
+  if (!idling_) {
     idling_ = true;
+    polling_.store(true);
     uv_idle_start(idle_, &Executor::OnIdle);
   }
   {
@@ -78,8 +79,11 @@ void Executor::WorkerLoop() {
     // costs more than the call itself on libvirt's in-process drivers.
     // Only one worker spins at a time; the rest sleep, so spinning never
     // takes more than one core from the JavaScript thread and the calls.
+    // And only while this is the lone call in flight: with several in
+    // flight the next job is rarely microseconds away, and on a small host
+    // the cycles are better left to the calls and to libvirtd.
     bool expected = false;
-    if (spinner_.compare_exchange_strong(expected, true)) {
+    if (inflight_.load() <= 1 && spinner_.compare_exchange_strong(expected, true)) {
       auto spin_until = clock::now() + std::chrono::microseconds(50);
       while (queued_.load(std::memory_order_acquire) == 0 && clock::now() < spin_until) {
         std::this_thread::yield();
@@ -100,7 +104,9 @@ void Executor::WorkerLoop() {
       std::lock_guard<std::mutex> lock(done_mutex_);
       done_.push_back(job);
     }
-    uv_async_send(async_);
+    // A polling event loop will find it; otherwise wake the loop. The loop
+    // drains once more after it stops polling, so nothing is left behind.
+    if (!polling_.load()) uv_async_send(async_);
   }
 }
 
@@ -112,6 +118,8 @@ void Executor::OnIdle(uv_idle_t* handle) {
   if (self->inflight_.load() == 0 || uv_hrtime() > self->spin_until_ns_) {
     uv_idle_stop(handle);
     self->idling_ = false;
+    self->polling_.store(false);
+    self->Drain();  // a completion pushed while the flag was still set
   }
 }
 
@@ -143,6 +151,7 @@ void Executor::Shutdown() {
   Drain();
   uv_idle_stop(idle_);
   idling_ = false;
+  polling_.store(false);
   uv_close(reinterpret_cast<uv_handle_t*>(idle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
   uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
 }

@@ -85,6 +85,7 @@ class Executor {
   // completion is picked up without paying for a wake-up of this thread.
   uv_idle_t* idle_ = nullptr;
   bool idling_ = false;
+  std::atomic<bool> polling_{false};  // mirrors idling_ for the workers
   uint64_t spin_until_ns_ = 0;
   std::atomic<size_t> inflight_{0};
 };
