@@ -5,18 +5,13 @@
 // The through-libvirtd path, @unraid/libvirt and the driver come next.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const addon = fileURLToPath(new URL("../build/Release/node_libvirt.node", import.meta.url));
-if (!existsSync(addon)) {
-  console.error(
-    "node-libvirt is not built (libvirt development files missing); nothing to measure.",
-  );
+const { Connection, unavailableReason } = await import("../dist/index.js");
+if (unavailableReason) {
+  console.error(`node-libvirt: ${unavailableReason}; nothing to measure.`);
   process.exit(0);
 }
-const { Connection } = createRequire(import.meta.url)(addon);
 const URI = process.env.BENCH_URI ?? "test:///default";
 const N = Number(process.env.BENCH_CYCLES ?? 3000);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
@@ -25,8 +20,7 @@ const xml = (u) =>
   `<domain type='test'><name>nkb-${u}</name><uuid>${u}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
 
 async function node(inFlight) {
-  const conn = new Connection(THREADS);
-  await conn.open(URI);
+  const conn = await Connection.open(URI, { threads: THREADS });
   const cycle = async () => {
     const d = await conn.defineXML(xml(randomUUID()));
     await d.create();

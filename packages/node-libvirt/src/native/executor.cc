@@ -31,7 +31,8 @@ void Job::Settle(Napi::Env env) {
   }
 }
 
-Executor::Executor(Napi::Env env, int threads) : env_(env) {
+Executor::Executor(Napi::Env env, int threads)
+    : env_(env), async_context_(std::make_unique<Napi::AsyncContext>(env, "novakit:libvirt")) {
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   async_ = new uv_async_t;
@@ -130,10 +131,14 @@ void Executor::Drain() {
     if (done_.empty()) return;
     batch.swap(done_);
   }
-  for (Job* job : batch) {
-    job->Settle(env_);  // reads the job's results...
-    job->Release();     // ...before its libvirt references and buffers go
-    delete job;
+  {
+    Napi::HandleScope handles(env_);
+    Napi::CallbackScope scope(env_, *async_context_);  // runs the microtasks when it closes
+    for (Job* job : batch) {
+      job->Settle(env_);  // reads the job's results...
+      job->Release();     // ...before its libvirt references and buffers go
+      delete job;
+    }
   }
   if (inflight_.fetch_sub(batch.size()) == batch.size()) {
     uv_unref(reinterpret_cast<uv_handle_t*>(async_));

@@ -69,6 +69,9 @@ class Executor {
   void Drain();
 
   Napi::Env env_;
+  // Settling promises from a libuv callback needs a callback scope, or their
+  // continuations wait for some unrelated event to run the microtask queue.
+  std::unique_ptr<Napi::AsyncContext> async_context_;
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable ready_;
