@@ -56,3 +56,19 @@ export const ErrorNumber = {
   ArgumentUnsupported: 74,
   OperationUnsupported: 84,
 } as const;
+
+/** virDomainEventType: what a lifecycle event reports. @public */
+export const DomainEvent = {
+  Defined: 0,
+  Undefined: 1,
+  Started: 2,
+  Suspended: 3,
+  Resumed: 4,
+  Stopped: 5,
+  Shutdown: 6,
+  PmSuspended: 7,
+  Crashed: 8,
+} as const;
+
+/** virConnectCloseReason: why a connection to the hypervisor was lost. @public */
+export const CloseReason = { Error: 0, Eof: 1, Keepalive: 2, Client: 3 } as const;

@@ -1,5 +1,7 @@
 // The public surface of @novakit/node-libvirt. This file only re-exports.
 export {
+  CloseReason,
+  DomainEvent,
   DomainState,
   ErrorNumber,
   ListDomainsFlags,

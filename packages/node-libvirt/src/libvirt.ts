@@ -135,6 +135,29 @@ export class Connection {
       ),
     );
   }
+  /**
+   * Calls `listener` for every lifecycle event of every domain (`event` is a
+   * `DomainEvent`, `detail` its libvirt reason). Resolves with a function
+   * that stops the listening. Listeners do not keep the process alive.
+   */
+  async onDomainLifecycle(
+    listener: (uuid: string, event: number, detail: number) => void,
+  ): Promise<() => Promise<void>> {
+    const id = await call<[NativeHandle, typeof listener], Promise<number>>(
+      "connectDomainEventRegister",
+    )(this.#handle, listener);
+    return () =>
+      call<[NativeHandle, number], Promise<void>>("connectDomainEventDeregister")(this.#handle, id);
+  }
+
+  /** Calls `listener` with a `CloseReason` if the connection to the hypervisor is lost. */
+  onClose(listener: (reason: number) => void): Promise<void> {
+    return call<[NativeHandle, typeof listener], Promise<void>>("connectRegisterCloseCallback")(
+      this.#handle,
+      listener,
+    );
+  }
+
   restore(path: string): Promise<void> {
     return call<[NativeHandle, string], Promise<void>>("domainRestore")(this.#handle, path);
   }

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   Connection,
+  DomainEvent,
   DomainState,
   ErrorNumber,
   isLibvirtError,
@@ -191,6 +192,46 @@ describe.skipIf(!built)("node-libvirt: the rest of a compute driver's calls", ()
     const net = await conn.networkLookupByName("default");
     expect(await net.getXMLDesc()).toContain("<network");
     expect((await conn.listAllNetworks()).length).toBeGreaterThan(0);
+    await conn.close();
+  });
+});
+
+describe.skipIf(!built)("node-libvirt events", () => {
+  it("delivers domain lifecycle events to JavaScript, in order, until told to stop", async () => {
+    const conn = await open();
+    const seen: [string, number][] = [];
+    const uuid = randomUUID();
+    const stop = await conn.onDomainLifecycle((u, event) => {
+      if (u === uuid) seen.push([u, event]);
+    });
+    const dom = await conn.defineXML(xml(uuid));
+    await dom.create();
+    await dom.suspend();
+    await dom.resume();
+    await dom.destroy();
+    await dom.undefine();
+    const deadline = Date.now() + 5000;
+    while (seen.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(seen.map(([, e]) => e)).toEqual([
+      DomainEvent.Defined,
+      DomainEvent.Started,
+      DomainEvent.Suspended,
+      DomainEvent.Resumed,
+      DomainEvent.Stopped,
+      DomainEvent.Undefined,
+    ]);
+    await stop();
+    const after = seen.length;
+    const other = await conn.defineXML(xml(uuid));
+    await other.undefine();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBe(after);
+    await conn.close();
+  });
+
+  it("accepts a close listener", async () => {
+    const conn = await open();
+    await expect(conn.onClose(() => {})).resolves.toBeUndefined();
     await conn.close();
   });
 });

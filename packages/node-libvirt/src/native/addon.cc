@@ -9,6 +9,8 @@ namespace novakit {
 void InitConnection(Napi::Env env, Napi::Object exports);
 void InitDomain(Napi::Env env, Napi::Object exports);
 void InitObjects(Napi::Env env, Napi::Object exports);
+void InitEvents(Napi::Env env, Napi::Object exports);
+bool StartEventLoop();
 }  // namespace novakit
 
 static Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
@@ -19,9 +21,16 @@ static Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   // libvirt prints every error to stderr unless told otherwise; here each
   // reaches JavaScript as a LibvirtError instead.
   virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+  // The event loop must be registered before any connection opens, or
+  // connections cannot deliver events.
+  if (!novakit::StartEventLoop()) {
+    Napi::Error::New(env, "cannot start libvirt's event loop").ThrowAsJavaScriptException();
+    return exports;
+  }
   novakit::InitConnection(env, exports);
   novakit::InitDomain(env, exports);
   novakit::InitObjects(env, exports);
+  novakit::InitEvents(env, exports);
   return exports;
 }
 

@@ -1,0 +1,143 @@
+// Domain lifecycle events and connection loss, delivered to JavaScript.
+//
+// libvirt dispatches events from its event loop, which runs here on a
+// thread of its own (virEventRunDefaultImpl in a loop). A libvirt callback
+// never touches JavaScript: it copies what it needs and hands it to a
+// thread-safe function, which calls the JavaScript listener on the main
+// thread. Listeners do not keep the process alive.
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include <thread>
+
+#include "calls.h"
+
+namespace novakit {
+namespace {
+
+struct LifecycleEvent {
+  std::string uuid;
+  int event;
+  int detail;
+};
+
+struct CloseEvent {
+  int reason;
+};
+
+void CallLifecycle(Napi::Env env, Napi::Function listener, void*, LifecycleEvent* e) {
+  if (env != nullptr && listener != nullptr) {
+    listener.Call({Napi::String::New(env, e->uuid), Napi::Number::New(env, e->event), Napi::Number::New(env, e->detail)});
+  }
+  delete e;
+}
+
+void CallClose(Napi::Env env, Napi::Function listener, void*, CloseEvent* e) {
+  if (env != nullptr && listener != nullptr) listener.Call({Napi::Number::New(env, e->reason)});
+  delete e;
+}
+
+using LifecycleTsfn = Napi::TypedThreadSafeFunction<void, LifecycleEvent, CallLifecycle>;
+using CloseTsfn = Napi::TypedThreadSafeFunction<void, CloseEvent, CallClose>;
+
+int OnLifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* opaque) {
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  if (virDomainGetUUIDString(dom, uuid) != 0) return 0;
+  auto* tsfn = static_cast<LifecycleTsfn*>(opaque);
+  tsfn->NonBlockingCall(new LifecycleEvent{uuid, event, detail});
+  return 0;
+}
+
+void FreeLifecycle(void* opaque) {
+  auto* tsfn = static_cast<LifecycleTsfn*>(opaque);
+  tsfn->Release();
+  delete tsfn;
+}
+
+void OnClose(virConnectPtr, int reason, void* opaque) {
+  static_cast<CloseTsfn*>(opaque)->NonBlockingCall(new CloseEvent{reason});
+}
+
+void FreeClose(void* opaque) {
+  auto* tsfn = static_cast<CloseTsfn*>(opaque);
+  tsfn->Release();
+  delete tsfn;
+}
+
+/** connectDomainEventRegister(conn, listener(uuid, event, detail)) -> Promise<callbackId> */
+Napi::Value DomainEventRegister(const Napi::CallbackInfo& info) {
+  Napi::Value rejected;
+  Connection* c = ConnArg(info, 0, rejected);
+  if (c == nullptr) return rejected;
+  if (info.Length() < 2 || !info[1].IsFunction()) return Rejected(info.Env(), "expected a listener function");
+  auto* tsfn = new LifecycleTsfn(
+      LifecycleTsfn::New(info.Env(), info[1].As<Napi::Function>(), "novakit:libvirt-events", 0, 1, nullptr));
+  tsfn->Unref(info.Env());
+  auto id = std::make_shared<int>(-1);
+  auto registered = std::make_shared<bool>(false);
+  return OnConn(
+      info.Env(), c, "cannot register for domain events",
+      [id, tsfn, registered](virConnectPtr conn) {
+        *id = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                               VIR_DOMAIN_EVENT_CALLBACK(OnLifecycle), tsfn, FreeLifecycle);
+        *registered = *id >= 0;
+        if (!*registered) FreeLifecycle(tsfn);  // libvirt took no ownership
+        return *registered;
+      },
+      [id](Napi::Env e) { return Napi::Number::New(e, *id); });
+}
+
+/** connectDomainEventDeregister(conn, callbackId) -> Promise<void> */
+Napi::Value DomainEventDeregister(const Napi::CallbackInfo& info) {
+  Napi::Value rejected;
+  Connection* c = ConnArg(info, 0, rejected);
+  if (c == nullptr) return rejected;
+  int id = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : -1;
+  return OnConn(
+      info.Env(), c, "cannot deregister the domain event listener",
+      [id](virConnectPtr conn) { return virConnectDomainEventDeregisterAny(conn, id) == 0; }, Undefined);
+}
+
+/** connectRegisterCloseCallback(conn, listener(reason)) -> Promise<void> */
+Napi::Value RegisterCloseCallback(const Napi::CallbackInfo& info) {
+  Napi::Value rejected;
+  Connection* c = ConnArg(info, 0, rejected);
+  if (c == nullptr) return rejected;
+  if (info.Length() < 2 || !info[1].IsFunction()) return Rejected(info.Env(), "expected a listener function");
+  auto* tsfn =
+      new CloseTsfn(CloseTsfn::New(info.Env(), info[1].As<Napi::Function>(), "novakit:libvirt-close", 0, 1, nullptr));
+  tsfn->Unref(info.Env());
+  return OnConn(
+      info.Env(), c, "cannot register the close callback",
+      [tsfn](virConnectPtr conn) {
+        // Keepalive lets a dead remote daemon be noticed; drivers without it refuse, harmlessly.
+        virConnectSetKeepAlive(conn, 5, 3);
+        virResetLastError();
+        bool ok = virConnectRegisterCloseCallback(conn, OnClose, tsfn, FreeClose) == 0;
+        if (!ok) FreeClose(tsfn);
+        return ok;
+      },
+      Undefined);
+}
+
+}  // namespace
+
+void InitEvents(Napi::Env env, Napi::Object exports) {
+  exports.Set("connectDomainEventRegister", Napi::Function::New(env, DomainEventRegister));
+  exports.Set("connectDomainEventDeregister", Napi::Function::New(env, DomainEventDeregister));
+  exports.Set("connectRegisterCloseCallback", Napi::Function::New(env, RegisterCloseCallback));
+}
+
+/** Registers libvirt's default event loop and runs it on its own thread, once per process. */
+bool StartEventLoop() {
+  static bool started = [] {
+    if (virEventRegisterDefaultImpl() < 0) return false;
+    std::thread([] {
+      for (;;) virEventRunDefaultImpl();
+    }).detach();
+    return true;
+  }();
+  return started;
+}
+
+}  // namespace novakit
