@@ -1,0 +1,532 @@
+import { randomUUID } from "node:crypto";
+import {
+  ALLOWED_STATES,
+  type CallOptions,
+  type Capability,
+  type ComputeDriver,
+  type DriverHost,
+  type DriverInfo,
+  DriverInternal,
+  destroyEvent,
+  type HostResources,
+  HypervisorUnavailable,
+  InstanceExists,
+  type InstanceInfo,
+  InstanceNotFound,
+  type InstanceSummary,
+  InvalidSpec,
+  InvalidState,
+  type LifecycleEventType,
+  type PowerOffSpec,
+  type PowerOperation,
+  type PowerState,
+  type RebootSpec,
+  type ResizeSpec,
+  type SnapshotInfo,
+  type SnapshotSpec,
+  type SpawnRequest,
+  transitionFor,
+  Unsupported,
+  validate,
+} from "@novakit/driver-api";
+import type { Connection, Domain } from "@novakit/node-libvirt";
+import type { LibvirtDriverConfig } from "./config.js";
+import {
+  buildDomainXml,
+  type InstanceRecord,
+  METADATA_NS,
+  parseInstanceElement,
+} from "./domain-xml.js";
+import { toContractError } from "./errors.js";
+import { eventForChange, isActive, mapLibvirtState } from "./power-state.js";
+import { decodeOpaque, encodeOpaque, escapeXml } from "./xml.js";
+
+type NodeLibvirt = typeof import("@novakit/node-libvirt");
+
+// libvirt flag values the driver uses.
+const MODIFY_CONFIG = 2;
+const VCPU_MAXIMUM = 4;
+const METADATA_ELEMENT = 2;
+const UNDEFINE_ALL = 1 | 2; // managed save and snapshot metadata (no NVRAM: the test driver refuses that flag, and our domains boot without UEFI)
+
+/**
+ * The compute driver on libvirt. Instances are domains named `nk-<uuid>`
+ * whose UUID is the instance's; the display name, metadata, flavor and owner
+ * are kept as opaque text in the domain's novakit metadata element.
+ *
+ * @public
+ */
+export class LibvirtDriver implements ComputeDriver {
+  readonly #config: LibvirtDriverConfig;
+  readonly #host: DriverHost;
+  #lib: NodeLibvirt | undefined;
+  #conn: Connection | undefined;
+  #stopEvents: (() => Promise<void>) | undefined;
+  #capabilities: Capability[] = [];
+  /** The power state each instance was last reported in, to turn libvirt events into contract events. */
+  readonly #known = new Map<string, PowerState>();
+  /** Instances with an operation in flight, or just finished: their libvirt events are the driver's own. */
+  readonly #quietUntil = new Map<string, number>();
+  readonly #startedAt = new Map<string, number>();
+  /** UUIDs being spawned right now, so two concurrent spawns of one UUID cannot both define it. */
+  readonly #spawning = new Set<string>();
+
+  constructor(config: LibvirtDriverConfig, host: DriverHost) {
+    this.#config = config;
+    this.#host = host;
+  }
+
+  async init(_options: CallOptions): Promise<DriverInfo> {
+    try {
+      this.#lib = await import("@novakit/node-libvirt");
+    } catch (cause) {
+      throw new HypervisorUnavailable(
+        "the libvirt binding (@novakit/node-libvirt) is not installed",
+        { cause },
+      );
+    }
+    const unavailable = this.#lib.unavailableReason;
+    if (unavailable !== undefined) throw new HypervisorUnavailable(unavailable);
+    const uri = this.#config.uri;
+    try {
+      this.#conn = await this.#lib.Connection.open(
+        uri,
+        this.#config.threads ? { threads: this.#config.threads } : {},
+      );
+    } catch (err) {
+      throw new HypervisorUnavailable(`cannot connect to ${uri}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const conn = this.#conn;
+    this.#stopEvents = await conn.onDomainLifecycle((uuid) => this.#onLibvirtEvent(uuid));
+    await conn.onClose((reason) =>
+      this.#host.logger.error("lost the connection to libvirt", { uri, reason }),
+    );
+    const [type, version] = await Promise.all([conn.getType(), conn.getVersion()]);
+    // Declare only what is implemented and honored on this connection. So
+    // far that is snapshots and offline resizes, which both the test driver
+    // and QEMU keep; disks, interfaces and the serial console come with the
+    // QEMU work, and will be declared per connection type.
+    this.#capabilities = ["snapshot", "resize"];
+    return {
+      hypervisorType: type,
+      hypervisorVersion: formatVersion(version),
+      capabilities: [...this.#capabilities],
+    };
+  }
+
+  async close(_options: CallOptions): Promise<void> {
+    await this.#stopEvents?.().catch(() => {});
+    await this.#conn?.close();
+    this.#conn = undefined;
+  }
+
+  async getHostResources(_options: CallOptions): Promise<HostResources> {
+    const conn = this.#connection();
+    return this.#libvirt(async () => {
+      const [node, hostname, type, version, instances] = await Promise.all([
+        conn.getNodeInfo(),
+        conn.getHostname(),
+        conn.getType(),
+        conn.getVersion(),
+        this.#ownDomains(),
+      ]);
+      let vcpus = 0;
+      let memoryKiB = 0;
+      for (const { info } of instances) {
+        vcpus += info.vcpus;
+        memoryKiB += info.maxMemKiB;
+      }
+      const totalMiB = Math.floor(node.memoryKiB / 1024);
+      return {
+        hypervisorType: type,
+        hypervisorVersion: formatVersion(version),
+        hostname,
+        cpuModel: node.model || "unknown",
+        vcpus: { total: node.cpus, used: Math.min(vcpus, node.cpus) },
+        memoryMiB: { total: totalMiB, used: Math.min(Math.floor(memoryKiB / 1024), totalMiB) },
+        localDiskGiB: { total: 0, used: 0 },
+      };
+    });
+  }
+
+  async listInstances(_options: CallOptions): Promise<InstanceSummary[]> {
+    return this.#libvirt(async () => {
+      const own = await this.#ownDomains();
+      return Promise.all(
+        own.map(async ({ uuid, domain }) => ({ uuid, powerState: await this.#stateOf(domain) })),
+      );
+    });
+  }
+
+  async getInstanceInfo(uuid: string, _options: CallOptions): Promise<InstanceInfo> {
+    return this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const [info, record, powerState] = await Promise.all([
+        domain.getInfo(),
+        this.#record(domain, uuid),
+        this.#stateOf(domain),
+      ]);
+      const started = this.#startedAt.get(uuid);
+      return {
+        uuid,
+        name: record.name,
+        powerState,
+        vcpus: info.vcpus,
+        memoryMiB: Math.floor(info.maxMemKiB / 1024),
+        uptimeSeconds:
+          isActive(powerState) && started !== undefined ? (Date.now() - started) / 1000 : 0,
+        metadata: record.metadata,
+        blockDevices: [],
+        interfaces: [],
+      };
+    });
+  }
+
+  async spawn(request: SpawnRequest, options: CallOptions): Promise<InstanceInfo> {
+    validate.spawnRequest.assert(request);
+    const conn = this.#connection();
+    const uuid = request.uuid;
+    if (this.#spawning.has(uuid)) throw new InstanceExists(uuid);
+    this.#spawning.add(uuid);
+    try {
+      await this.#libvirt(async () => {
+        if (await this.#exists(uuid)) throw new InstanceExists(uuid);
+        this.#quiet(uuid);
+        const xml = buildDomainXml(request, { domainType: this.#domainType() });
+        const domain = await conn.defineXML(xml);
+        try {
+          await domain.create();
+        } catch (err) {
+          // Nothing half-created: a domain that cannot start is removed again.
+          await domain.undefine(UNDEFINE_ALL).catch(() => {});
+          throw err;
+        }
+      });
+      this.#record_state(uuid, "running");
+      this.#emit("started", uuid, "running");
+    } finally {
+      this.#spawning.delete(uuid);
+    }
+    return this.getInstanceInfo(uuid, options);
+  }
+
+  async destroy(uuid: string, _options: CallOptions): Promise<void> {
+    await this.#libvirt(async () => {
+      let domain: Domain;
+      try {
+        domain = await this.#lookup(uuid);
+      } catch (err) {
+        if (err instanceof InstanceNotFound) return; // idempotent
+        throw err;
+      }
+      const state = await this.#stateOf(domain);
+      this.#quiet(uuid);
+      if (isActive(state)) await domain.destroy();
+      await domain.undefine(UNDEFINE_ALL);
+      this.#known.delete(uuid);
+      this.#startedAt.delete(uuid);
+      const event = destroyEvent(state);
+      if (event !== null) this.#emit(event, uuid, "stopped");
+    });
+  }
+
+  reboot(uuid: string, spec: RebootSpec, _options: CallOptions): Promise<void> {
+    validate.rebootSpec.assert(spec);
+    return this.#power(
+      spec.type === "soft" ? "rebootSoft" : "rebootHard",
+      "reboot",
+      uuid,
+      async (domain, from) => {
+        if (spec.type === "soft") return domain.reboot();
+        if (from === "running") return domain.reset();
+        if (from === "paused") await domain.destroy();
+        if (from === "suspended") await domain.managedSaveRemove();
+        await domain.create();
+      },
+    );
+  }
+
+  powerOff(uuid: string, spec: PowerOffSpec, _options: CallOptions): Promise<void> {
+    validate.powerOffSpec.assert(spec);
+    return this.#power("powerOff", "powerOff", uuid, async (domain, from) => {
+      if (from === "suspended") return domain.managedSaveRemove();
+      if (from === "running" && spec.graceMs > 0) {
+        await domain.shutdown().catch(() => {});
+        const deadline = Date.now() + spec.graceMs;
+        while (Date.now() < deadline) {
+          if ((await domain.getState()).state === 5) return;
+          await new Promise((r) => setTimeout(r, Math.min(200, spec.graceMs)));
+        }
+      }
+      if ((await domain.getState()).state !== 5) await domain.destroy();
+    });
+  }
+
+  powerOn(uuid: string, _options: CallOptions): Promise<void> {
+    return this.#power("powerOn", "powerOn", uuid, (domain) => domain.create());
+  }
+
+  pause(uuid: string, _options: CallOptions): Promise<void> {
+    return this.#power("pause", "pause", uuid, (domain) => domain.suspend());
+  }
+
+  unpause(uuid: string, _options: CallOptions): Promise<void> {
+    return this.#power("unpause", "unpause", uuid, (domain) => domain.resume());
+  }
+
+  suspend(uuid: string, _options: CallOptions): Promise<void> {
+    return this.#power("suspend", "suspend", uuid, (domain) => domain.managedSave());
+  }
+
+  resume(uuid: string, _options: CallOptions): Promise<void> {
+    // Starting a domain with a managed-save image restores it.
+    return this.#power("resume", "resume", uuid, (domain) => domain.create());
+  }
+
+  async createSnapshot(
+    uuid: string,
+    spec: SnapshotSpec,
+    _options: CallOptions,
+  ): Promise<SnapshotInfo> {
+    this.#require("snapshot", "createSnapshot");
+    validate.snapshotSpec.assert(spec);
+    return this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const powerState = await this.#stateOf(domain);
+      if (!(ALLOWED_STATES.snapshot as readonly string[]).includes(powerState)) {
+        throw new InvalidState(uuid, "createSnapshot", powerState);
+      }
+      const id = randomUUID();
+      const createdAt = new Date().toISOString();
+      // The display name travels as opaque text in the description.
+      const description = encodeOpaque({ name: spec.name, createdAt, powerState });
+      await domain.snapshotCreateXML(
+        `<domainsnapshot><name>${escapeXml(id)}</name><description>${description}</description></domainsnapshot>`,
+      );
+      return { id, name: spec.name, createdAt, powerState };
+    });
+  }
+
+  async listSnapshots(uuid: string, _options: CallOptions): Promise<SnapshotInfo[]> {
+    this.#require("snapshot", "listSnapshots");
+    return this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const snapshots = await domain.listAllSnapshots();
+      const infos = await Promise.all(
+        snapshots.map(async (s) => {
+          const xml = await s.getXMLDesc();
+          const description = /<description>([\s\S]*?)<\/description>/.exec(xml)?.[1];
+          const saved = description
+            ? decodeOpaque<{ name: string; createdAt: string; powerState: PowerState }>(description)
+            : undefined;
+          return saved ? { id: s.getName(), ...saved } : undefined;
+        }),
+      );
+      return infos
+        .filter((i): i is SnapshotInfo => i !== undefined)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    });
+  }
+
+  async revertToSnapshot(uuid: string, snapshotId: string, _options: CallOptions): Promise<void> {
+    this.#require("snapshot", "revertToSnapshot");
+    await this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const from = await this.#stateOf(domain);
+      const snapshot = await domain.snapshotLookupByName(snapshotId).catch(() => {
+        throw new InvalidSpec("/snapshotId", `instance ${uuid} has no snapshot ${snapshotId}`);
+      });
+      this.#quiet(uuid);
+      await snapshot.revert();
+      const to = await this.#stateOf(domain);
+      this.#record_state(uuid, to);
+      const event = eventForChange(from, to);
+      if (event !== null) this.#emit(event, uuid, to);
+    });
+  }
+
+  async deleteSnapshot(uuid: string, snapshotId: string, _options: CallOptions): Promise<void> {
+    this.#require("snapshot", "deleteSnapshot");
+    await this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const snapshot = await domain.snapshotLookupByName(snapshotId).catch(() => undefined);
+      await snapshot?.delete(); // idempotent
+    });
+  }
+
+  async resize(uuid: string, spec: ResizeSpec, _options: CallOptions): Promise<void> {
+    this.#require("resize", "resize");
+    validate.resizeSpec.assert(spec);
+    await this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const state = await this.#stateOf(domain);
+      if (!(ALLOWED_STATES.resize as readonly string[]).includes(state))
+        throw new InvalidState(uuid, "resize", state);
+      await domain.setVcpus(spec.vcpus, MODIFY_CONFIG | VCPU_MAXIMUM);
+      await domain.setVcpus(spec.vcpus, MODIFY_CONFIG);
+      await domain.setMaxMemory(spec.memoryMiB * 1024);
+      await domain.setMemory(spec.memoryMiB * 1024, MODIFY_CONFIG);
+    });
+  }
+
+  async attachBlockDevice(): Promise<never> {
+    throw new Unsupported("attachBlockDevice", "block-device");
+  }
+  async detachBlockDevice(): Promise<never> {
+    throw new Unsupported("detachBlockDevice", "block-device");
+  }
+  async attachInterface(): Promise<never> {
+    throw new Unsupported("attachInterface", "network-interface");
+  }
+  async detachInterface(): Promise<never> {
+    throw new Unsupported("detachInterface", "network-interface");
+  }
+  async getConsoleOutput(): Promise<never> {
+    throw new Unsupported("getConsoleOutput", "console-output");
+  }
+  async migrateLive(): Promise<never> {
+    throw new Unsupported("migrateLive", "live-migration");
+  }
+
+  /** Runs a power operation by the contract's table, then records and reports the transition. */
+  async #power(
+    operation: PowerOperation,
+    name: string,
+    uuid: string,
+    act: (domain: Domain, from: PowerState) => Promise<void>,
+  ): Promise<void> {
+    await this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const from = await this.#stateOf(domain);
+      const transition = transitionFor(operation, from);
+      if (transition.kind === "invalid") throw new InvalidState(uuid, name, from);
+      if (transition.kind === "noop") return;
+      this.#quiet(uuid);
+      await act(domain, from);
+      this.#record_state(uuid, transition.to);
+      if (transition.to === "running" && (from !== "running" || operation.startsWith("reboot"))) {
+        this.#startedAt.set(uuid, Date.now());
+      }
+      if (transition.event !== null) this.#emit(transition.event, uuid, transition.to);
+    });
+  }
+
+  /** A libvirt event: changes the driver made itself are reported by the operation; others, after reading the state back. */
+  #onLibvirtEvent(uuid: string): void {
+    const quiet = (this.#quietUntil.get(uuid) ?? 0) - Date.now();
+    setTimeout(() => void this.#reconcile(uuid), Math.max(0, quiet));
+  }
+
+  async #reconcile(uuid: string): Promise<void> {
+    if ((this.#quietUntil.get(uuid) ?? 0) > Date.now()) return; // a newer operation will reconcile
+    const before = this.#known.get(uuid);
+    if (before === undefined || this.#conn === undefined) return;
+    try {
+      const now = await this.#stateOf(await this.#lookup(uuid));
+      const event = eventForChange(before, now);
+      this.#known.set(uuid, now);
+      if (event !== null) this.#emit(event, uuid, now, "reported by the hypervisor");
+    } catch {
+      // Gone or unreachable: the next call reports it.
+    }
+  }
+
+  #quiet(uuid: string): void {
+    const until = Date.now() + (this.#config.eventQuietMs ?? 1000);
+    this.#quietUntil.set(uuid, until);
+    setTimeout(() => void this.#reconcile(uuid), until - Date.now() + 1).unref();
+  }
+
+  #record_state(uuid: string, state: PowerState): void {
+    this.#known.set(uuid, state);
+    if (state === "running" && !this.#startedAt.has(uuid)) this.#startedAt.set(uuid, Date.now());
+  }
+
+  #emit(type: LifecycleEventType, uuid: string, powerState: PowerState, reason?: string): void {
+    this.#host.emitEvent({
+      type,
+      instanceUuid: uuid,
+      powerState,
+      occurredAt: new Date().toISOString(),
+      ...(reason === undefined ? {} : { reason }),
+    });
+  }
+
+  #require(capability: Capability, operation: string): void {
+    if (!this.#capabilities.includes(capability)) throw new Unsupported(operation, capability);
+  }
+
+  #connection(): Connection {
+    if (this.#conn === undefined)
+      throw new DriverInternal("the libvirt driver was used before init()");
+    return this.#conn;
+  }
+
+  #domainType(): string {
+    return this.#config.domainType ?? (this.#config.uri.startsWith("test") ? "test" : "qemu");
+  }
+
+  /** Runs libvirt calls, turning libvirt's errors into the contract's. */
+  async #libvirt<T>(work: () => Promise<T>): Promise<T> {
+    this.#connection();
+    try {
+      return await work();
+    } catch (err) {
+      throw toContractError(err);
+    }
+  }
+
+  async #lookup(uuid: string): Promise<Domain> {
+    try {
+      return await this.#connection().lookupByUUIDString(uuid);
+    } catch (err) {
+      const mapped = toContractError(err, uuid);
+      throw mapped;
+    }
+  }
+
+  async #exists(uuid: string): Promise<boolean> {
+    try {
+      await this.#lookup(uuid);
+      return true;
+    } catch (err) {
+      if (err instanceof InstanceNotFound) return false;
+      throw err;
+    }
+  }
+
+  async #stateOf(domain: Domain): Promise<PowerState> {
+    const { state, reason } = await domain.getState();
+    const saved = state === 5 ? await domain.hasManagedSaveImage() : false;
+    return mapLibvirtState(state, reason, saved);
+  }
+
+  async #record(domain: Domain, uuid: string): Promise<InstanceRecord> {
+    const xml = await domain.getMetadata(METADATA_ELEMENT, METADATA_NS).catch(() => "");
+    const record = parseInstanceElement(xml);
+    if (record === undefined) throw new InstanceNotFound(uuid); // a domain novakit did not create
+    return record;
+  }
+
+  /** The domains this driver created: named nk-<uuid>, with their info. */
+  async #ownDomains(): Promise<
+    { uuid: string; domain: Domain; info: Awaited<ReturnType<Domain["getInfo"]>> }[]
+  > {
+    const all = await this.#connection().listAllDomains();
+    const own = all.filter((d) => d.getName() === `nk-${d.getUUIDString()}`);
+    return Promise.all(
+      own.map(async (domain) => ({
+        uuid: domain.getUUIDString(),
+        domain,
+        info: await domain.getInfo(),
+      })),
+    );
+  }
+}
+
+/** libvirt's encoded version (major * 1,000,000 + minor * 1,000 + release) as text. */
+export function formatVersion(v: number): string {
+  return `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}`;
+}
