@@ -47,6 +47,7 @@ type NodeLibvirt = typeof import("@novakit/node-libvirt");
 const MODIFY_CONFIG = 2;
 const VCPU_MAXIMUM = 4;
 const METADATA_ELEMENT = 2;
+const OPERATION_INVALID = 55;
 const UNDEFINE_ALL = 1 | 2; // managed save and snapshot metadata (no NVRAM: the test driver refuses that flag, and our domains boot without UEFI)
 
 /**
@@ -70,6 +71,12 @@ export class LibvirtDriver implements ComputeDriver {
   readonly #startedAt = new Map<string, number>();
   /** UUIDs being spawned right now, so two concurrent spawns of one UUID cannot both define it. */
   readonly #spawning = new Set<string>();
+  // Through a daemon every libvirt call is a round trip, so the driver keeps
+  // what does not change: the domain handle and the instance record of each
+  // instance it has seen. A handle whose domain went away is dropped on the
+  // first call that says so.
+  readonly #handles = new Map<string, Domain>();
+  readonly #records = new Map<string, InstanceRecord>();
 
   constructor(config: LibvirtDriverConfig, host: DriverHost) {
     this.#config = config;
@@ -163,35 +170,48 @@ export class LibvirtDriver implements ComputeDriver {
   async getInstanceInfo(uuid: string, _options: CallOptions): Promise<InstanceInfo> {
     return this.#libvirt(async () => {
       const domain = await this.#lookup(uuid);
-      const [info, record, powerState] = await Promise.all([
-        domain.getInfo(),
+      const [info, record] = await Promise.all([
+        this.#call(uuid, () => domain.getInfo()),
         this.#record(domain, uuid),
-        this.#stateOf(domain),
       ]);
-      const started = this.#startedAt.get(uuid);
-      return {
-        uuid,
-        name: record.name,
-        powerState,
-        vcpus: info.vcpus,
-        memoryMiB: Math.floor(info.maxMemKiB / 1024),
-        uptimeSeconds:
-          isActive(powerState) && started !== undefined ? (Date.now() - started) / 1000 : 0,
-        metadata: record.metadata,
-        blockDevices: [],
-        interfaces: [],
-      };
+      // getInfo's state is enough unless the domain is off: then the reason
+      // (a crash?) and a managed-save image (suspended?) decide.
+      const powerState =
+        info.state === 5 ? await this.#stateOf(domain) : mapLibvirtState(info.state, 0, false);
+      return this.#info(uuid, record, powerState, info.vcpus, Math.floor(info.maxMemKiB / 1024));
     });
   }
 
-  async spawn(request: SpawnRequest, options: CallOptions): Promise<InstanceInfo> {
+  #info(
+    uuid: string,
+    record: InstanceRecord,
+    powerState: PowerState,
+    vcpus: number,
+    memoryMiB: number,
+  ): InstanceInfo {
+    const started = this.#startedAt.get(uuid);
+    return {
+      uuid,
+      name: record.name,
+      powerState,
+      vcpus,
+      memoryMiB,
+      uptimeSeconds:
+        isActive(powerState) && started !== undefined ? (Date.now() - started) / 1000 : 0,
+      metadata: { ...record.metadata },
+      blockDevices: [],
+      interfaces: [],
+    };
+  }
+
+  async spawn(request: SpawnRequest, _options: CallOptions): Promise<InstanceInfo> {
     validate.spawnRequest.assert(request);
     const conn = this.#connection();
     const uuid = request.uuid;
     if (this.#spawning.has(uuid)) throw new InstanceExists(uuid);
     this.#spawning.add(uuid);
     try {
-      await this.#libvirt(async () => {
+      const record = await this.#libvirt(async () => {
         if (await this.#exists(uuid)) throw new InstanceExists(uuid);
         this.#quiet(uuid);
         const xml = buildDomainXml(request, { domainType: this.#domainType() });
@@ -203,13 +223,24 @@ export class LibvirtDriver implements ComputeDriver {
           await domain.undefine(UNDEFINE_ALL).catch(() => {});
           throw err;
         }
+        const kept: InstanceRecord = {
+          name: request.name,
+          metadata: { ...request.metadata },
+          flavor: { ...request.flavor },
+          owner: { ...request.owner },
+          image: { ...request.image },
+        };
+        this.#handles.set(uuid, domain);
+        this.#records.set(uuid, kept);
+        return kept;
       });
       this.#record_state(uuid, "running");
       this.#emit("started", uuid, "running");
+      // What was just defined and started, without reading it back.
+      return this.#info(uuid, record, "running", request.flavor.vcpus, request.flavor.memoryMiB);
     } finally {
       this.#spawning.delete(uuid);
     }
-    return this.getInstanceInfo(uuid, options);
   }
 
   async destroy(uuid: string, _options: CallOptions): Promise<void> {
@@ -221,12 +252,17 @@ export class LibvirtDriver implements ComputeDriver {
         if (err instanceof InstanceNotFound) return; // idempotent
         throw err;
       }
-      const state = await this.#stateOf(domain);
+      let state = this.#known.get(uuid) ?? (await this.#stateOf(domain));
       this.#quiet(uuid);
-      if (isActive(state)) await domain.destroy();
-      await domain.undefine(UNDEFINE_ALL);
-      this.#known.delete(uuid);
-      this.#startedAt.delete(uuid);
+      if (isActive(state)) {
+        await domain.destroy().catch((err: unknown) => {
+          // Off already (it shut itself down since): nothing to stop.
+          if ((err as { code?: number }).code !== OPERATION_INVALID) throw err;
+          state = "stopped";
+        });
+      }
+      await this.#call(uuid, () => domain.undefine(UNDEFINE_ALL));
+      this.#forget(uuid);
       const event = destroyEvent(state);
       if (event !== null) this.#emit(event, uuid, "stopped");
     });
@@ -479,12 +515,33 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   async #lookup(uuid: string): Promise<Domain> {
+    const cached = this.#handles.get(uuid);
+    if (cached !== undefined) return cached;
     try {
-      return await this.#connection().lookupByUUIDString(uuid);
+      const domain = await this.#connection().lookupByUUIDString(uuid);
+      this.#handles.set(uuid, domain);
+      return domain;
+    } catch (err) {
+      throw toContractError(err, uuid);
+    }
+  }
+
+  /** A call on an instance's domain; a domain that went away drops its cached handle. */
+  async #call<T>(uuid: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (err) {
       const mapped = toContractError(err, uuid);
+      if (mapped instanceof InstanceNotFound) this.#forget(uuid);
       throw mapped;
     }
+  }
+
+  #forget(uuid: string): void {
+    this.#handles.delete(uuid);
+    this.#records.delete(uuid);
+    this.#known.delete(uuid);
+    this.#startedAt.delete(uuid);
   }
 
   async #exists(uuid: string): Promise<boolean> {
@@ -504,9 +561,12 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   async #record(domain: Domain, uuid: string): Promise<InstanceRecord> {
+    const cached = this.#records.get(uuid);
+    if (cached !== undefined) return cached;
     const xml = await domain.getMetadata(METADATA_ELEMENT, METADATA_NS).catch(() => "");
     const record = parseInstanceElement(xml);
     if (record === undefined) throw new InstanceNotFound(uuid); // a domain novakit did not create
+    this.#records.set(uuid, record);
     return record;
   }
 
