@@ -5,6 +5,11 @@
 set -euo pipefail
 
 socket=/run/libvirt/libvirt-sock
+# QEMU domains log through virtlogd; start it alongside the daemon.
+if command -v virtlogd >/dev/null 2>&1 && [ ! -S /run/libvirt/virtlogd-sock ]; then
+  mkdir -p /run/libvirt
+  virtlogd -d
+fi
 if virsh -c test+unix:///default version >/dev/null 2>&1; then exit 0; fi
 if ! command -v libvirtd >/dev/null 2>&1; then
   echo "novakit: libvirtd is not installed; run scripts/libvirt/ensure-packages.sh --daemon" >&2

@@ -12,6 +12,14 @@ export interface LibvirtDriverConfig {
   threads?: number;
   /** How long after an operation its own libvirt events are ignored, in ms (default 1000). */
   eventQuietMs?: number;
+  /** QEMU: the kernel every instance boots directly (no bootloader), readable by QEMU. */
+  kernel?: string;
+  /** QEMU: the initramfs booted with `kernel`. */
+  initrd?: string;
+  /** QEMU: the kernel command line (default "console=ttyS0 panic=-1"). */
+  cmdline?: string;
+  /** QEMU: where each instance's serial console is logged, as <uuid>.log; enables console-output. */
+  consoleLogDir?: string;
 }
 
 /** The config's JSON Schema. Closed: a misspelt setting is refused by name. @public */
@@ -26,5 +34,9 @@ export const libvirtConfigSchema = {
     domainType: { type: "string", enum: ["test", "qemu", "kvm"] },
     threads: { type: "integer", minimum: 1, maximum: 64 },
     eventQuietMs: { type: "integer", minimum: 0, maximum: 60_000 },
+    kernel: { type: "string", pattern: "^/" },
+    initrd: { type: "string", pattern: "^/" },
+    cmdline: { type: "string", maxLength: 1024 },
+    consoleLogDir: { type: "string", pattern: "^/" },
   },
 } as const;

@@ -22,6 +22,10 @@ export function domainName(uuid: string): string {
 export interface DomainXmlOptions {
   /** libvirt's domain type: "test" for the test driver, "qemu" for TCG, "kvm". */
   readonly domainType: string;
+  /** Direct kernel boot (QEMU): kernel, initramfs and command line. */
+  readonly boot?: { readonly kernel: string; readonly initrd?: string; readonly cmdline: string };
+  /** Where the serial console is logged (QEMU). */
+  readonly consoleLog?: string;
 }
 
 /**
@@ -48,12 +52,37 @@ export function buildDomainXml(request: SpawnRequest, options: DomainXmlOptions)
     `  <memory unit='MiB'>${request.flavor.memoryMiB}</memory>`,
     `  <currentMemory unit='MiB'>${request.flavor.memoryMiB}</currentMemory>`,
     `  <vcpu>${request.flavor.vcpus}</vcpu>`,
-    "  <os><type>hvm</type></os>",
+    ...osElement(options),
     "  <on_poweroff>destroy</on_poweroff>",
     "  <on_reboot>restart</on_reboot>",
     "  <on_crash>destroy</on_crash>",
+    ...devices(options),
     "</domain>",
   ].join("\n");
+}
+
+function osElement(options: DomainXmlOptions): string[] {
+  if (options.boot === undefined) return ["  <os><type>hvm</type></os>"];
+  const { kernel, initrd, cmdline } = options.boot;
+  return [
+    "  <os>",
+    "    <type arch='x86_64' machine='pc'>hvm</type>",
+    `    <kernel>${escapeXml(kernel)}</kernel>`,
+    ...(initrd ? [`    <initrd>${escapeXml(initrd)}</initrd>`] : []),
+    `    <cmdline>${escapeXml(cmdline)}</cmdline>`,
+    "  </os>",
+    "  <features><acpi/></features>",
+  ];
+}
+
+function devices(options: DomainXmlOptions): string[] {
+  if (options.consoleLog === undefined) return [];
+  return [
+    "  <devices>",
+    `    <serial type='file'><source path='${escapeXml(options.consoleLog)}'/><target port='0'/></serial>`,
+    "    <memballoon model='none'/>",
+    "  </devices>",
+  ];
 }
 
 /** The metadata element alone, as virDomainSetMetadata takes it. */

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import {
   ALLOWED_STATES,
   type CallOptions,
   type Capability,
   type ComputeDriver,
+  type ConsoleOutput,
+  type ConsoleOutputSpec,
   type DriverHost,
   type DriverInfo,
   DriverInternal,
@@ -33,6 +37,7 @@ import type { Connection, Domain } from "@novakit/node-libvirt";
 import type { LibvirtDriverConfig } from "./config.js";
 import {
   buildDomainXml,
+  type DomainXmlOptions,
   type InstanceRecord,
   METADATA_NS,
   parseInstanceElement,
@@ -68,6 +73,7 @@ export class LibvirtDriver implements ComputeDriver {
   readonly #known = new Map<string, PowerState>();
   /** Instances with an operation in flight, or just finished: their libvirt events are the driver's own. */
   readonly #quietUntil = new Map<string, number>();
+  readonly #busy = new Map<string, number>();
   readonly #startedAt = new Map<string, number>();
   /** UUIDs being spawned right now, so two concurrent spawns of one UUID cannot both define it. */
   readonly #spawning = new Set<string>();
@@ -111,11 +117,7 @@ export class LibvirtDriver implements ComputeDriver {
       this.#host.logger.error("lost the connection to libvirt", { uri, reason }),
     );
     const [type, version] = await Promise.all([conn.getType(), conn.getVersion()]);
-    // Declare only what is implemented and honored on this connection. So
-    // far that is snapshots and offline resizes, which both the test driver
-    // and QEMU keep; disks, interfaces and the serial console come with the
-    // QEMU work, and will be declared per connection type.
-    this.#capabilities = ["snapshot", "resize"];
+    this.#capabilities = capabilitiesFor(type, this.#config);
     return {
       hypervisorType: type,
       hypervisorVersion: formatVersion(version),
@@ -210,11 +212,11 @@ export class LibvirtDriver implements ComputeDriver {
     const uuid = request.uuid;
     if (this.#spawning.has(uuid)) throw new InstanceExists(uuid);
     this.#spawning.add(uuid);
+    const done = this.#quiet(uuid);
     try {
       const record = await this.#libvirt(async () => {
         if (await this.#exists(uuid)) throw new InstanceExists(uuid);
-        this.#quiet(uuid);
-        const xml = buildDomainXml(request, { domainType: this.#domainType() });
+        const xml = buildDomainXml(request, this.#xmlOptions(uuid));
         const domain = await conn.defineXML(xml);
         try {
           await domain.create();
@@ -239,6 +241,7 @@ export class LibvirtDriver implements ComputeDriver {
       // What was just defined and started, without reading it back.
       return this.#info(uuid, record, "running", request.flavor.vcpus, request.flavor.memoryMiB);
     } finally {
+      done();
       this.#spawning.delete(uuid);
     }
   }
@@ -253,18 +256,22 @@ export class LibvirtDriver implements ComputeDriver {
         throw err;
       }
       let state = this.#known.get(uuid) ?? (await this.#stateOf(domain));
-      this.#quiet(uuid);
-      if (isActive(state)) {
-        await domain.destroy().catch((err: unknown) => {
-          // Off already (it shut itself down since): nothing to stop.
-          if ((err as { code?: number }).code !== OPERATION_INVALID) throw err;
-          state = "stopped";
-        });
+      const done = this.#quiet(uuid);
+      try {
+        if (isActive(state)) {
+          await domain.destroy().catch((err: unknown) => {
+            // Off already (it shut itself down since): nothing to stop.
+            if ((err as { code?: number }).code !== OPERATION_INVALID) throw err;
+            state = "stopped";
+          });
+        }
+        await this.#call(uuid, () => domain.undefine(UNDEFINE_ALL));
+        this.#forget(uuid);
+        const event = destroyEvent(state);
+        if (event !== null) this.#emit(event, uuid, "stopped");
+      } finally {
+        done();
       }
-      await this.#call(uuid, () => domain.undefine(UNDEFINE_ALL));
-      this.#forget(uuid);
-      const event = destroyEvent(state);
-      if (event !== null) this.#emit(event, uuid, "stopped");
     });
   }
 
@@ -374,12 +381,16 @@ export class LibvirtDriver implements ComputeDriver {
       const snapshot = await domain.snapshotLookupByName(snapshotId).catch(() => {
         throw new InvalidSpec("/snapshotId", `instance ${uuid} has no snapshot ${snapshotId}`);
       });
-      this.#quiet(uuid);
-      await snapshot.revert();
-      const to = await this.#stateOf(domain);
-      this.#record_state(uuid, to);
-      const event = eventForChange(from, to);
-      if (event !== null) this.#emit(event, uuid, to);
+      const done = this.#quiet(uuid);
+      try {
+        await snapshot.revert();
+        const to = await this.#stateOf(domain);
+        this.#record_state(uuid, to);
+        const event = eventForChange(from, to);
+        if (event !== null) this.#emit(event, uuid, to);
+      } finally {
+        done();
+      }
     });
   }
 
@@ -419,8 +430,24 @@ export class LibvirtDriver implements ComputeDriver {
   async detachInterface(): Promise<never> {
     throw new Unsupported("detachInterface", "network-interface");
   }
-  async getConsoleOutput(): Promise<never> {
-    throw new Unsupported("getConsoleOutput", "console-output");
+  async getConsoleOutput(
+    uuid: string,
+    spec: ConsoleOutputSpec,
+    _options: CallOptions,
+  ): Promise<ConsoleOutput> {
+    this.#require("console-output", "getConsoleOutput");
+    validate.consoleOutputSpec.assert(spec);
+    await this.#libvirt(() => this.#lookup(uuid));
+    const path = this.#consoleLog(uuid);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch {
+      bytes = Buffer.alloc(0); // nothing written yet
+    }
+    const max = spec.maxBytes ?? bytes.length;
+    const tail = bytes.length > max ? bytes.subarray(bytes.length - max) : bytes;
+    return { data: tail.toString("utf8"), truncated: bytes.length > max };
   }
   async migrateLive(): Promise<never> {
     throw new Unsupported("migrateLive", "live-migration");
@@ -439,13 +466,17 @@ export class LibvirtDriver implements ComputeDriver {
       const transition = transitionFor(operation, from);
       if (transition.kind === "invalid") throw new InvalidState(uuid, name, from);
       if (transition.kind === "noop") return;
-      this.#quiet(uuid);
-      await act(domain, from);
-      this.#record_state(uuid, transition.to);
-      if (transition.to === "running" && (from !== "running" || operation.startsWith("reboot"))) {
-        this.#startedAt.set(uuid, Date.now());
+      const done = this.#quiet(uuid);
+      try {
+        await act(domain, from);
+        this.#record_state(uuid, transition.to);
+        if (transition.to === "running" && (from !== "running" || operation.startsWith("reboot"))) {
+          this.#startedAt.set(uuid, Date.now());
+        }
+        if (transition.event !== null) this.#emit(transition.event, uuid, transition.to);
+      } finally {
+        done();
       }
-      if (transition.event !== null) this.#emit(transition.event, uuid, transition.to);
     });
   }
 
@@ -456,7 +487,8 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   async #reconcile(uuid: string): Promise<void> {
-    if ((this.#quietUntil.get(uuid) ?? 0) > Date.now()) return; // a newer operation will reconcile
+    // An operation in flight, or one that just ended, will reconcile after it.
+    if ((this.#busy.get(uuid) ?? 0) > 0 || (this.#quietUntil.get(uuid) ?? 0) > Date.now()) return;
     const before = this.#known.get(uuid);
     if (before === undefined || this.#conn === undefined) return;
     try {
@@ -469,10 +501,25 @@ export class LibvirtDriver implements ComputeDriver {
     }
   }
 
-  #quiet(uuid: string): void {
-    const until = Date.now() + (this.#config.eventQuietMs ?? 1000);
-    this.#quietUntil.set(uuid, until);
-    setTimeout(() => void this.#reconcile(uuid), until - Date.now() + 1).unref();
+  /**
+   * Marks an operation on the instance as started; the returned function
+   * marks it done. While it runs, and for a quiet window after, libvirt's
+   * events for the instance are the operation's own and are not reported
+   * again; a reconcile after the window catches anything else that changed.
+   */
+  #quiet(uuid: string): () => void {
+    this.#busy.set(uuid, (this.#busy.get(uuid) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.#busy.get(uuid) ?? 1) - 1;
+      if (left > 0) this.#busy.set(uuid, left);
+      else this.#busy.delete(uuid);
+      const until = Date.now() + (this.#config.eventQuietMs ?? 1000);
+      this.#quietUntil.set(uuid, until);
+      setTimeout(() => void this.#reconcile(uuid), until - Date.now() + 1).unref();
+    };
   }
 
   #record_state(uuid: string, state: PowerState): void {
@@ -502,6 +549,29 @@ export class LibvirtDriver implements ComputeDriver {
 
   #domainType(): string {
     return this.#config.domainType ?? (this.#config.uri.startsWith("test") ? "test" : "qemu");
+  }
+
+  #consoleLog(uuid: string): string {
+    return join(this.#config.consoleLogDir ?? "/var/lib/novakit/console", `${uuid}.log`);
+  }
+
+  #xmlOptions(uuid: string): DomainXmlOptions {
+    const domainType = this.#domainType();
+    if (domainType === "test") return { domainType };
+    const { kernel, initrd, cmdline } = this.#config;
+    return {
+      domainType,
+      ...(kernel === undefined
+        ? {}
+        : {
+            boot: {
+              kernel,
+              cmdline: cmdline ?? "console=ttyS0 panic=-1",
+              ...(initrd === undefined ? {} : { initrd }),
+            },
+          }),
+      ...(this.#config.consoleLogDir === undefined ? {} : { consoleLog: this.#consoleLog(uuid) }),
+    };
   }
 
   /** Runs libvirt calls, turning libvirt's errors into the contract's. */
@@ -584,6 +654,18 @@ export class LibvirtDriver implements ComputeDriver {
       })),
     );
   }
+}
+
+/**
+ * What the driver declares on a connection: only what it implements and
+ * the hypervisor behind the URI honors. The test driver keeps snapshots and
+ * offline resizes; on QEMU, instances have no disk yet, so no snapshots
+ * (QEMU keeps them in qcow2 images), and the console is there when its log
+ * directory is configured.
+ */
+export function capabilitiesFor(hypervisorType: string, config: LibvirtDriverConfig): Capability[] {
+  if (hypervisorType === "TEST") return ["snapshot", "resize"];
+  return config.consoleLogDir === undefined ? ["resize"] : ["resize", "console-output"];
 }
 
 /** libvirt's encoded version (major * 1,000,000 + minor * 1,000 + release) as text. */
