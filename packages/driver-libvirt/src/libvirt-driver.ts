@@ -112,7 +112,11 @@ export class LibvirtDriver implements ComputeDriver {
       });
     }
     const conn = this.#conn;
-    this.#stopEvents = await conn.onDomainLifecycle((uuid) => this.#onLibvirtEvent(uuid));
+    // Only power changes matter here; definitions and removals are the
+    // driver's own doing, and skipping them saves a wake-up each.
+    this.#stopEvents = await conn.onDomainLifecycle((uuid) => this.#onLibvirtEvent(uuid), {
+      events: [2, 3, 4, 5, 6, 7, 8], // started, suspended, resumed, stopped, shutdown, pmsuspended, crashed
+    });
     await conn.onClose((reason) =>
       this.#host.logger.error("lost the connection to libvirt", { uri, reason }),
     );

@@ -137,15 +137,22 @@ export class Connection {
   }
   /**
    * Calls `listener` for every lifecycle event of every domain (`event` is a
-   * `DomainEvent`, `detail` its libvirt reason). Resolves with a function
-   * that stops the listening. Listeners do not keep the process alive.
+   * `DomainEvent`, `detail` its libvirt reason), or only for `events`.
+   * Resolves with a function that stops the listening. Listeners do not keep
+   * the process alive.
    */
   async onDomainLifecycle(
     listener: (uuid: string, event: number, detail: number) => void,
+    options: { events?: readonly number[] } = {},
   ): Promise<() => Promise<void>> {
-    const id = await call<[NativeHandle, typeof listener], Promise<number>>(
+    // Unwanted event types are dropped in the binding, before they cost a
+    // wake-up of the JavaScript thread.
+    const mask = options.events
+      ? options.events.reduce((m, e) => m | (1 << e), 0) >>> 0
+      : 0xffffffff;
+    const id = await call<[NativeHandle, typeof listener, number], Promise<number>>(
       "connectDomainEventRegister",
-    )(this.#handle, listener);
+    )(this.#handle, listener, mask);
     return () =>
       call<[NativeHandle, number], Promise<void>>("connectDomainEventDeregister")(this.#handle, id);
   }

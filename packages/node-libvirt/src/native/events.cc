@@ -40,18 +40,25 @@ void CallClose(Napi::Env env, Napi::Function listener, void*, CloseEvent* e) {
 using LifecycleTsfn = Napi::TypedThreadSafeFunction<void, LifecycleEvent, CallLifecycle>;
 using CloseTsfn = Napi::TypedThreadSafeFunction<void, CloseEvent, CallClose>;
 
+/** A listener and the event types it wants: filtered here, so unwanted ones never wake JavaScript. */
+struct Subscription {
+  LifecycleTsfn tsfn;
+  uint32_t mask;
+};
+
 int OnLifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* opaque) {
+  auto* sub = static_cast<Subscription*>(opaque);
+  if (event < 0 || event >= 32 || (sub->mask & (1u << event)) == 0) return 0;
   char uuid[VIR_UUID_STRING_BUFLEN];
   if (virDomainGetUUIDString(dom, uuid) != 0) return 0;
-  auto* tsfn = static_cast<LifecycleTsfn*>(opaque);
-  tsfn->NonBlockingCall(new LifecycleEvent{uuid, event, detail});
+  sub->tsfn.NonBlockingCall(new LifecycleEvent{uuid, event, detail});
   return 0;
 }
 
 void FreeLifecycle(void* opaque) {
-  auto* tsfn = static_cast<LifecycleTsfn*>(opaque);
-  tsfn->Release();
-  delete tsfn;
+  auto* sub = static_cast<Subscription*>(opaque);
+  sub->tsfn.Release();
+  delete sub;
 }
 
 void OnClose(virConnectPtr, int reason, void* opaque) {
@@ -64,25 +71,24 @@ void FreeClose(void* opaque) {
   delete tsfn;
 }
 
-/** connectDomainEventRegister(conn, listener(uuid, event, detail)) -> Promise<callbackId> */
+/** connectDomainEventRegister(conn, listener(uuid, event, detail), mask?) -> Promise<callbackId> */
 Napi::Value DomainEventRegister(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   Connection* c = ConnArg(info, 0, rejected);
   if (c == nullptr) return rejected;
   if (info.Length() < 2 || !info[1].IsFunction()) return Rejected(info.Env(), "expected a listener function");
-  auto* tsfn = new LifecycleTsfn(
-      LifecycleTsfn::New(info.Env(), info[1].As<Napi::Function>(), "novakit:libvirt-events", 0, 1, nullptr));
-  tsfn->Unref(info.Env());
+  uint32_t mask = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0xffffffffu;
+  auto* sub = new Subscription{
+      LifecycleTsfn::New(info.Env(), info[1].As<Napi::Function>(), "novakit:libvirt-events", 0, 1, nullptr), mask};
+  sub->tsfn.Unref(info.Env());
   auto id = std::make_shared<int>(-1);
-  auto registered = std::make_shared<bool>(false);
   return OnConn(
       info.Env(), c, "cannot register for domain events",
-      [id, tsfn, registered](virConnectPtr conn) {
+      [id, sub](virConnectPtr conn) {
         *id = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                               VIR_DOMAIN_EVENT_CALLBACK(OnLifecycle), tsfn, FreeLifecycle);
-        *registered = *id >= 0;
-        if (!*registered) FreeLifecycle(tsfn);  // libvirt took no ownership
-        return *registered;
+                                               VIR_DOMAIN_EVENT_CALLBACK(OnLifecycle), sub, FreeLifecycle);
+        if (*id < 0) FreeLifecycle(sub);  // libvirt took no ownership
+        return *id >= 0;
       },
       [id](Napi::Env e) { return Napi::Number::New(e, *id); });
 }
