@@ -241,3 +241,17 @@ describe.skipIf(built)("node-libvirt without libvirt", () => {
     expect(built).toBe(false);
   });
 });
+
+describe.skipIf(!built)("node-libvirt under garbage collection", () => {
+  it("keeps calls whose handles were collected mid-flight correct, and does not crash", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const script = new URL("./gc-soak.mjs", import.meta.url).pathname;
+    const out = execFileSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({
+      domains: 1000,
+      calls: 3000,
+      failures: 0,
+      handlesCollected: true,
+    });
+  }, 120_000);
+});
