@@ -73,6 +73,8 @@ export type {
 export {
   ALLOWED_STATES,
   destroyEvent,
+  eventForChange,
+  POWER_STATE_AFTER_EVENT,
   POWER_TRANSITIONS,
   type PowerOperation,
   type Transition,

@@ -14,6 +14,7 @@ import {
   DriverInternal,
   type DriverOperation,
   destroyEvent,
+  eventForChange,
   type HostResources,
   HypervisorUnavailable,
   InstanceExists,
@@ -446,23 +447,6 @@ export class FakeDriver implements ComputeDriver {
 
 function hex(byte: number): string {
   return (byte & 0xff).toString(16).padStart(2, "0");
-}
-
-/** The lifecycle event that reports a change from one power state to another. */
-export function eventForChange(from: PowerState, to: PowerState): LifecycleEventType | null {
-  if (from === to) return null;
-  switch (to) {
-    case "running":
-      return from === "paused" || from === "suspended" ? "resumed" : "started";
-    case "paused":
-      return "paused";
-    case "suspended":
-      return "suspended";
-    case "stopped":
-      return "stopped";
-    case "crashed":
-      return "crashed";
-  }
 }
 
 /** Waits `ms`, rejecting with the signal's reason if it aborts first. */

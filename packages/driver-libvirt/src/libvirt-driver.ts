@@ -12,6 +12,7 @@ import {
   type DriverInfo,
   DriverInternal,
   destroyEvent,
+  eventForChange,
   type HostResources,
   HypervisorUnavailable,
   InstanceExists,
@@ -43,7 +44,7 @@ import {
   parseInstanceElement,
 } from "./domain-xml.js";
 import { toContractError } from "./errors.js";
-import { eventForChange, isActive, mapLibvirtState } from "./power-state.js";
+import { isActive, mapLibvirtState } from "./power-state.js";
 import { decodeOpaque, encodeOpaque, escapeXml } from "./xml.js";
 
 type NodeLibvirt = typeof import("@novakit/node-libvirt");

@@ -1,4 +1,4 @@
-import type { LifecycleEventType, PowerState } from "@novakit/driver-api";
+import type { PowerState } from "@novakit/driver-api";
 
 // libvirt's virDomainState values and the shutoff reason that means a crash.
 const RUNNING = 1;
@@ -42,21 +42,4 @@ export function mapLibvirtState(
 /** True for states in which libvirt considers the domain active. */
 export function isActive(state: PowerState): boolean {
   return state === "running" || state === "paused";
-}
-
-/** The lifecycle event that reports a change from one power state to another. */
-export function eventForChange(from: PowerState, to: PowerState): LifecycleEventType | null {
-  if (from === to) return null;
-  switch (to) {
-    case "running":
-      return from === "paused" || from === "suspended" ? "resumed" : "started";
-    case "paused":
-      return "paused";
-    case "suspended":
-      return "suspended";
-    case "stopped":
-      return "stopped";
-    case "crashed":
-      return "crashed";
-  }
 }

@@ -1,6 +1,7 @@
 import type { DriverHost, DriverLogger } from "../driver.js";
 import type { LifecycleEvent } from "../schemas/events.js";
 import { validate } from "../schemas/index.js";
+import { POWER_STATE_AFTER_EVENT } from "../semantics/transitions.js";
 import { CONTRACT_VERSION } from "../version.js";
 
 /**
@@ -16,16 +17,6 @@ export interface DriverHostOptions {
   /** Where the driver's log lines go; by default nowhere. */
   logger?: DriverLogger;
 }
-
-/** The power state each event type reports: the state the change leads to. */
-const STATE_AFTER: Readonly<Record<LifecycleEvent["type"], LifecycleEvent["powerState"]>> = {
-  started: "running",
-  stopped: "stopped",
-  paused: "paused",
-  resumed: "running",
-  suspended: "suspended",
-  crashed: "crashed",
-};
 
 const silentLogger: DriverLogger = {
   debug() {},
@@ -48,11 +39,14 @@ export function createDriverHost(options: DriverHostOptions = {}): DriverHost {
     logger,
     emitEvent(event: LifecycleEvent): void {
       try {
-        if (validate.lifecycleEvent.is(event) && STATE_AFTER[event.type] === event.powerState) {
+        if (
+          validate.lifecycleEvent.is(event) &&
+          POWER_STATE_AFTER_EVENT[event.type] === event.powerState
+        ) {
           options.onEvent?.(event);
           return;
         }
-        let reason = `a "${event?.type}" event must report power state "${STATE_AFTER[event?.type]}", not "${event?.powerState}"`;
+        let reason = `a "${event?.type}" event must report power state "${POWER_STATE_AFTER_EVENT[event?.type]}", not "${event?.powerState}"`;
         try {
           validate.lifecycleEvent.assert(event);
         } catch (err) {

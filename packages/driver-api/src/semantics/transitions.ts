@@ -136,3 +136,41 @@ export const ALLOWED_STATES = {
 export function destroyEvent(state: PowerState): LifecycleEventType | null {
   return state === "stopped" ? null : "stopped";
 }
+
+/**
+ * The power state each lifecycle event reports: the state the change
+ * leads to. An event whose `powerState` differs is invalid.
+ *
+ * @public
+ */
+export const POWER_STATE_AFTER_EVENT: Readonly<Record<LifecycleEventType, PowerState>> = {
+  started: "running",
+  stopped: "stopped",
+  paused: "paused",
+  resumed: "running",
+  suspended: "suspended",
+  crashed: "crashed",
+};
+
+/**
+ * The lifecycle event that reports a change from one power state to
+ * another, or null when the state did not change. For drivers that learn of
+ * a change after the fact (a revert, a crash, a guest shutting down).
+ *
+ * @public
+ */
+export function eventForChange(from: PowerState, to: PowerState): LifecycleEventType | null {
+  if (from === to) return null;
+  switch (to) {
+    case "running":
+      return from === "paused" || from === "suspended" ? "resumed" : "started";
+    case "paused":
+      return "paused";
+    case "suspended":
+      return "suspended";
+    case "stopped":
+      return "stopped";
+    case "crashed":
+      return "crashed";
+  }
+}

@@ -1,17 +1,7 @@
-import type { LifecycleEventType, PowerState } from "@novakit/driver-api";
+import { type LifecycleEventType, POWER_STATE_AFTER_EVENT } from "@novakit/driver-api";
 import { expect } from "vitest";
 import { check } from "../check.js";
 import type { SuiteContext } from "../context.js";
-
-/** The power state each event type reports. */
-const STATE_AFTER: Record<LifecycleEventType, PowerState> = {
-  started: "running",
-  stopped: "stopped",
-  paused: "paused",
-  resumed: "running",
-  suspended: "suspended",
-  crashed: "crashed",
-};
 
 export function eventTests(ctx: SuiteContext): void {
   check("C-EVENT-1", async () => {
@@ -54,7 +44,7 @@ export function eventTests(ctx: SuiteContext): void {
     expect(ctx.invalidEvents, "events that failed the contract's schema").toEqual([]);
     for (const event of ctx.events) {
       expect(event.powerState, `powerState of a "${event.type}" event`).toBe(
-        STATE_AFTER[event.type],
+        POWER_STATE_AFTER_EVENT[event.type],
       );
       expect(Number.isNaN(Date.parse(event.occurredAt)), "occurredAt is a date").toBe(false);
     }
