@@ -241,7 +241,7 @@ export class LibvirtDriver implements ComputeDriver {
         this.#records.set(uuid, kept);
         return kept;
       });
-      this.#record_state(uuid, "running");
+      this.#recordState(uuid, "running");
       this.#emit("started", uuid, "running");
       // What was just defined and started, without reading it back.
       return this.#info(uuid, record, "running", request.flavor.vcpus, request.flavor.memoryMiB);
@@ -390,7 +390,7 @@ export class LibvirtDriver implements ComputeDriver {
       try {
         await snapshot.revert();
         const to = await this.#stateOf(domain);
-        this.#record_state(uuid, to);
+        this.#recordState(uuid, to);
         const event = eventForChange(from, to);
         if (event !== null) this.#emit(event, uuid, to);
       } finally {
@@ -474,7 +474,7 @@ export class LibvirtDriver implements ComputeDriver {
       const done = this.#quiet(uuid);
       try {
         await act(domain, from);
-        this.#record_state(uuid, transition.to);
+        this.#recordState(uuid, transition.to);
         if (transition.to === "running" && (from !== "running" || operation.startsWith("reboot"))) {
           this.#startedAt.set(uuid, Date.now());
         }
@@ -527,7 +527,7 @@ export class LibvirtDriver implements ComputeDriver {
     };
   }
 
-  #record_state(uuid: string, state: PowerState): void {
+  #recordState(uuid: string, state: PowerState): void {
     this.#known.set(uuid, state);
     if (state === "running" && !this.#startedAt.has(uuid)) this.#startedAt.set(uuid, Date.now());
   }
