@@ -12,6 +12,8 @@ export interface InstanceRecord {
   flavor: SpawnRequest["flavor"];
   owner: SpawnRequest["owner"];
   image: SpawnRequest["image"];
+  /** Attached volumes by the core's id: the guest-visible device each got. */
+  blockDevices?: { id: string; deviceName: string; source: string; readOnly: boolean }[];
 }
 
 /** The hypervisor-side name of an instance: derived from its UUID, never from its display name. */
@@ -103,4 +105,39 @@ export function parseInstanceElement(xml: string): InstanceRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The disk element for an attached volume. The core's id is not put in the
+ * XML (libvirt limits aliases and serials); the driver keeps id -> device in
+ * the instance record instead.
+ */
+export function diskXml(
+  source: string,
+  deviceName: string,
+  readOnly: boolean,
+  bus = "virtio",
+): string {
+  return [
+    "<disk type='file' device='disk'>",
+    "<driver name='qemu' type='raw'/>",
+    `<source file='${escapeXml(source)}'/>`,
+    `<target dev='${escapeXml(deviceName)}' bus='${escapeXml(bus)}'/>`,
+    readOnly ? "<readonly/>" : "",
+    "</disk>",
+  ].join("");
+}
+
+/** The guest device names a domain's XML already uses (vda, vdb, ...). */
+export function usedDeviceNames(domainXml: string): Set<string> {
+  return new Set([...domainXml.matchAll(/<target dev='([^']+)'/g)].map((m) => m[1] ?? ""));
+}
+
+/**
+ * The record as virDomainSetMetadata takes it: libvirt puts the element in
+ * the namespace (with the prefix) given beside it, so the element here
+ * carries only a default namespace declaration.
+ */
+export function instanceElementForUpdate(record: InstanceRecord): string {
+  return `<instance xmlns="${METADATA_NS}"><data>${encodeOpaque(record)}</data></instance>`;
 }

@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   ALLOWED_STATES,
+  type AttachedBlockDevice,
+  type BlockDeviceSpec,
   type CallOptions,
   type Capability,
   type ComputeDriver,
@@ -39,9 +41,13 @@ import type { LibvirtDriverConfig } from "./config.js";
 import {
   buildDomainXml,
   type DomainXmlOptions,
+  diskXml,
   type InstanceRecord,
+  instanceElementForUpdate,
   METADATA_NS,
+  METADATA_PREFIX,
   parseInstanceElement,
+  usedDeviceNames,
 } from "./domain-xml.js";
 import { toContractError } from "./errors.js";
 import { isActive, mapLibvirtState } from "./power-state.js";
@@ -50,7 +56,9 @@ import { decodeOpaque, encodeOpaque, escapeXml } from "./xml.js";
 type NodeLibvirt = typeof import("@novakit/node-libvirt");
 
 // libvirt flag values the driver uses.
+const MODIFY_LIVE = 1;
 const MODIFY_CONFIG = 2;
+const MODIFY_CONFIG_XML = 2; // VIR_DOMAIN_XML_INACTIVE: the persistent definition
 const VCPU_MAXIMUM = 4;
 const METADATA_ELEMENT = 2;
 const OPERATION_INVALID = 55;
@@ -206,7 +214,11 @@ export class LibvirtDriver implements ComputeDriver {
       uptimeSeconds:
         isActive(powerState) && started !== undefined ? (Date.now() - started) / 1000 : 0,
       metadata: { ...record.metadata },
-      blockDevices: [],
+      blockDevices: (record.blockDevices ?? []).map(({ id, deviceName, readOnly }) => ({
+        id,
+        deviceName,
+        readOnly,
+      })),
       interfaces: [],
     };
   }
@@ -423,11 +435,78 @@ export class LibvirtDriver implements ComputeDriver {
     });
   }
 
-  async attachBlockDevice(): Promise<never> {
-    throw new Unsupported("attachBlockDevice", "block-device");
+  async attachBlockDevice(
+    uuid: string,
+    spec: BlockDeviceSpec,
+    _options: CallOptions,
+  ): Promise<AttachedBlockDevice> {
+    this.#require("block-device", "attachBlockDevice");
+    validate.blockDeviceSpec.assert(spec);
+    return this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const record = await this.#record(domain, uuid);
+      const existing = record.blockDevices?.find((d) => d.id === spec.id);
+      if (existing)
+        return { id: existing.id, deviceName: existing.deviceName, readOnly: existing.readOnly }; // idempotent
+      const state = await this.#stateOf(domain);
+      if (!(ALLOWED_STATES.attach as readonly string[]).includes(state)) {
+        throw new InvalidState(uuid, "attachBlockDevice", state);
+      }
+      const used = usedDeviceNames(await domain.getXMLDesc(MODIFY_CONFIG_XML));
+      const letter = "bcdefghijklmnopqrstuvwxyz".split("").find((l) => !used.has(`vd${l}`));
+      if (letter === undefined)
+        throw new InvalidState(uuid, "attachBlockDevice (no free device name)", state);
+      const device = {
+        id: spec.id,
+        deviceName: `vd${letter}`,
+        source: spec.source,
+        readOnly: spec.readOnly ?? false,
+      };
+      const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
+      await domain.attachDevice(
+        diskXml(device.source, device.deviceName, device.readOnly, spec.bus),
+        flags,
+      );
+      await this.#saveRecord(domain, uuid, {
+        ...record,
+        blockDevices: [...(record.blockDevices ?? []), device],
+      });
+      return { id: device.id, deviceName: device.deviceName, readOnly: device.readOnly };
+    });
   }
-  async detachBlockDevice(): Promise<never> {
-    throw new Unsupported("detachBlockDevice", "block-device");
+
+  async detachBlockDevice(uuid: string, deviceId: string, _options: CallOptions): Promise<void> {
+    this.#require("block-device", "detachBlockDevice");
+    await this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const record = await this.#record(domain, uuid);
+      const device = record.blockDevices?.find((d) => d.id === deviceId);
+      if (device === undefined) return; // idempotent
+      const state = await this.#stateOf(domain);
+      if (!(ALLOWED_STATES.attach as readonly string[]).includes(state)) {
+        throw new InvalidState(uuid, "detachBlockDevice", state);
+      }
+      const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
+      await domain.detachDevice(diskXml(device.source, device.deviceName, device.readOnly), flags);
+      await this.#saveRecord(domain, uuid, {
+        ...record,
+        blockDevices: (record.blockDevices ?? []).filter((d) => d.id !== deviceId),
+      });
+    });
+  }
+
+  /** Writes the instance record back into the domain's metadata, and keeps it cached. */
+  async #saveRecord(domain: Domain, uuid: string, record: InstanceRecord): Promise<void> {
+    // Live too when the domain runs, so the running and persistent copies agree.
+    const active = isActive(this.#known.get(uuid) ?? "stopped");
+    await domain.setMetadata(
+      METADATA_ELEMENT,
+      instanceElementForUpdate(record),
+      METADATA_PREFIX,
+      METADATA_NS,
+      active ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG,
+    );
+    this.#records.set(uuid, record);
   }
   async attachInterface(): Promise<never> {
     throw new Unsupported("attachInterface", "network-interface");
@@ -664,13 +743,15 @@ export class LibvirtDriver implements ComputeDriver {
 /**
  * What the driver declares on a connection: only what it implements and
  * the hypervisor behind the URI honors. The test driver keeps snapshots and
- * offline resizes; on QEMU, instances have no disk yet, so no snapshots
- * (QEMU keeps them in qcow2 images), and the console is there when its log
- * directory is configured.
+ * offline resizes but cannot attach devices; on QEMU, volumes attach and
+ * detach (live and in the persistent definition), instances have no root
+ * disk yet, so no snapshots (QEMU keeps them in qcow2 images), and the
+ * console is there when its log directory is configured.
  */
 export function capabilitiesFor(hypervisorType: string, config: LibvirtDriverConfig): Capability[] {
   if (hypervisorType === "TEST") return ["snapshot", "resize"];
-  return config.consoleLogDir === undefined ? ["resize"] : ["resize", "console-output"];
+  const qemu: Capability[] = ["resize", "block-device"];
+  return config.consoleLogDir === undefined ? qemu : [...qemu, "console-output"];
 }
 
 /** libvirt's encoded version (major * 1,000,000 + minor * 1,000 + release) as text. */

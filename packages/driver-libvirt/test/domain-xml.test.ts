@@ -4,7 +4,13 @@
 import { randomUUID } from "node:crypto";
 import type { SpawnRequest } from "@novakit/driver-api";
 import { describe, expect, it } from "vitest";
-import { buildDomainXml, instanceElement, parseInstanceElement } from "../src/domain-xml.js";
+import {
+  buildDomainXml,
+  diskXml,
+  instanceElement,
+  parseInstanceElement,
+  usedDeviceNames,
+} from "../src/domain-xml.js";
 
 const hostile = [
   `it's "quoted"`,
@@ -73,5 +79,17 @@ describe("buildDomainXml", () => {
   it("names the domain by the instance's UUID, never by its display name", () => {
     const r = request("display name");
     expect(buildDomainXml(r, { domainType: "qemu" })).toContain(`<name>nk-${r.uuid}</name>`);
+  });
+});
+
+describe("diskXml", () => {
+  it("escapes the volume's source and keeps the structure its own", () => {
+    const xml = diskXml("/vols/x'/><source file='/etc/shadow'/>.img", "vdb", true);
+    expect([...xml.matchAll(/<source /g)]).toHaveLength(1);
+    expect(xml).toContain("&apos;/&gt;&lt;source file=&apos;/etc/shadow&apos;/&gt;");
+    expect(xml).toContain("<readonly/>");
+    expect(usedDeviceNames(`<disk><target dev='vda' bus='virtio'/></disk>${xml}`)).toEqual(
+      new Set(["vda", "vdb"]),
+    );
   });
 });
