@@ -70,6 +70,15 @@ export function validatorFor<S extends TSchema>(schema: S): Validator<S["static"
 
 function toInvalidSpec(error: ErrorObject | undefined): InvalidSpec {
   if (error === undefined) return new InvalidSpec("", "is not valid");
+  // A bad key fails inside `propertyNames`: ajv reports that failure first,
+  // marked with the key, before the `propertyNames` error. Name the key.
+  const { propertyName, ...inner } = error;
+  if (propertyName !== undefined) {
+    return new InvalidSpec(
+      `${error.instancePath}/${escapePointer(propertyName)}`,
+      `is not an allowed key: ${toInvalidSpec(inner).reason}`,
+    );
+  }
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SpawnRequest, validate } from "../src/index.js";
+import { InvalidSpec, type SpawnRequest, validate } from "../src/index.js";
 
 const valid: SpawnRequest = {
   uuid: "7a0c3f0e-4d8b-4c1a-9e2f-3b4c5d6e7f80",
@@ -11,15 +11,27 @@ const valid: SpawnRequest = {
   networks: [{ id: "port-1", network: "default", macAddress: "52:54:00:12:34:56" }],
 };
 
-const cases: [string, (r: SpawnRequest) => unknown, string][] = [
+const entries = (n: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
+
+/** One bad field per case, and the JSON Pointer the error must name. */
+const refused: [label: string, mutate: (r: SpawnRequest) => unknown, path: string][] = [
   ["a uuid that is not one", (r) => ({ ...r, uuid: "123" }), "/uuid"],
   ["an upper-case uuid", (r) => ({ ...r, uuid: r.uuid.toUpperCase() }), "/uuid"],
+  ["a uuid that is a number", (r) => ({ ...r, uuid: 7 }), "/uuid"],
+  ["no uuid", ({ uuid: _, ...r }) => r, "/uuid"],
   ["an empty name", (r) => ({ ...r, name: "" }), "/name"],
-  ["a name with NUL", (r) => ({ ...r, name: "a\u0000" }), "/name"],
+  ["a name with NUL", (r) => ({ ...r, name: "a\u0000b" }), "/name"],
   ["a name of 256 characters", (r) => ({ ...r, name: "x".repeat(256) }), "/name"],
+  ["no flavor", ({ flavor: _, ...r }) => r, "/flavor"],
   [
     "32 MiB of memory",
     (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: 32 } }),
+    "/flavor/memoryMiB",
+  ],
+  [
+    "memory as a string",
+    (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: "512" } }),
     "/flavor/memoryMiB",
   ],
   ["0 vCPUs", (r) => ({ ...r, flavor: { ...r.flavor, vcpus: 0 } }), "/flavor/vcpus"],
@@ -32,18 +44,29 @@ const cases: [string, (r: SpawnRequest) => unknown, string][] = [
   ["an unknown top-level field", (r) => ({ ...r, bogus: 1 }), "/bogus"],
   ["an unknown flavor field", (r) => ({ ...r, flavor: { ...r.flavor, gpus: 1 } }), "/flavor/gpus"],
   ["no owner", ({ owner: _, ...r }) => r, "/owner"],
-  [
-    "129 metadata entries",
-    (r) => ({
-      ...r,
-      metadata: Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, ""])),
-    }),
-    "/metadata",
-  ],
+  ["an owner without a project", (r) => ({ ...r, owner: { userId: "u" } }), "/owner/projectId"],
+  ["129 metadata entries", (r) => ({ ...r, metadata: entries(129) }), "/metadata"],
   [
     "a metadata value of 256 characters",
     (r) => ({ ...r, metadata: { long: "v".repeat(256) } }),
     "/metadata/long",
+  ],
+  ["a metadata value with NUL", (r) => ({ ...r, metadata: { k: "a\u0000" } }), "/metadata/k"],
+  [
+    "a metadata value that is a number",
+    (r) => ({ ...r, metadata: { count: 3 } }),
+    "/metadata/count",
+  ],
+  [
+    "a metadata key of 256 characters",
+    (r) => ({ ...r, metadata: { ["k".repeat(256)]: "v" } }),
+    `/metadata/${"k".repeat(256)}`,
+  ],
+  ["an empty metadata key", (r) => ({ ...r, metadata: { "": "v" } }), "/metadata/"],
+  [
+    "a metadata key with NUL and a slash",
+    (r) => ({ ...r, metadata: { "a/\u0000": "v" } }),
+    "/metadata/a~1\u0000",
   ],
   [
     "an image format the contract does not know",
@@ -56,6 +79,17 @@ const cases: [string, (r: SpawnRequest) => unknown, string][] = [
     "/networks/0/macAddress",
   ],
   [
+    "an upper-case MAC address in the second network",
+    (r) => ({
+      ...r,
+      networks: [
+        { id: "p", network: "n" },
+        { id: "q", network: "n", macAddress: "52:54:00:AB:34:56" },
+      ],
+    }),
+    "/networks/1/macAddress",
+  ],
+  [
     "a key that needs escaping in a JSON Pointer",
     (r) => ({ ...r, flavor: { ...r.flavor, "a/b~c": 1 } }),
     "/flavor/a~1b~0c",
@@ -65,53 +99,104 @@ const cases: [string, (r: SpawnRequest) => unknown, string][] = [
 describe("validate.spawnRequest", () => {
   it("accepts a complete request", () => {
     expect(validate.spawnRequest.is(valid)).toBe(true);
+    expect(validate.spawnRequest.assert(valid)).toBe(valid);
   });
 
-  it.each(cases)("refuses %s with InvalidSpec at the field's path", (_label, mutate, path) => {
-    expect(() => validate.spawnRequest.assert(mutate(valid))).toThrow(
-      expect.objectContaining({ code: "NOVAKIT_INVALID_SPEC", path }),
-    );
+  it.each(refused)("refuses %s with InvalidSpec at the field's path", (_label, mutate, path) => {
+    const bad = mutate(valid);
+    expect(validate.spawnRequest.is(bad)).toBe(false);
+    let thrown: unknown;
+    try {
+      validate.spawnRequest.assert(bad);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(InvalidSpec);
+    expect(thrown).toMatchObject({ code: "NOVAKIT_INVALID_SPEC", path, details: { path } });
   });
 
+  it.each<[string, (r: SpawnRequest) => SpawnRequest]>([
+    ["a name of 255 characters", (r) => ({ ...r, name: "x".repeat(255) })],
+    ["a name of 255 emoji", (r) => ({ ...r, name: "🚀".repeat(255) })],
+    ["128 metadata entries", (r) => ({ ...r, metadata: entries(128) })],
+    ["empty metadata", (r) => ({ ...r, metadata: {} })],
+    [
+      "64 MiB of memory and a root disk of 0",
+      (r) => ({ ...r, flavor: { ...r.flavor, memoryMiB: 64, rootDiskGiB: 0 } }),
+    ],
+    ["no networks", ({ networks: _, ...r }) => r],
+  ])("accepts %s", (_label, mutate) => {
+    expect(validate.spawnRequest.is(mutate(valid))).toBe(true);
+  });
+
+  // Names and metadata are opaque text the driver must store and return
+  // unchanged, however hostile; only NUL is refused.
   it.each([
-    ["quotes", `"double" 'single'`],
-    ["markup", "<name>&amp;</name>"],
+    ["quotes", `"double" 'single' \`back\``],
+    ["angle brackets and ampersands", "<name>&amp;</name> & <![CDATA[x]]>"],
     ["newlines and tabs", "a\nb\r\nc\td"],
-    ["control characters", "\u0001\u001b[31m\u007f"],
-    ["non-ASCII", "名前 имя 🚀"],
+    ["other control characters", "\u0001\u0008\u000b\u000c\u001b[31m\u007f\u0085"],
+    ["emoji", "🚀🔥👩‍👩‍👧"],
+    ["CJK text", "名前 서버 サーバー"],
+    ["mixed scripts and a right-to-left mark", "имя ‏שם‎ ΟΝΟΜΑ"],
   ])("accepts names and metadata with %s", (_label, text) => {
-    expect(validate.spawnRequest.is({ ...valid, name: text, metadata: { [text]: text } })).toBe(
-      true,
+    const request = { ...valid, name: text, metadata: { [text]: text, plain: text } };
+    expect(validate.spawnRequest.assert(request)).toBe(request);
+  });
+});
+
+describe("the other request validators", () => {
+  it.each<[string, { is(v: unknown): boolean; assert(v: unknown): unknown }, unknown, string]>([
+    ["rebootSpec", validate.rebootSpec, { type: "warm" }, "/type"],
+    ["powerOffSpec", validate.powerOffSpec, { graceMs: 3_600_001 }, "/graceMs"],
+    ["resizeSpec", validate.resizeSpec, { vcpus: 1 }, "/memoryMiB"],
+    ["snapshotSpec", validate.snapshotSpec, { name: "s", tags: [] }, "/tags"],
+    ["consoleOutputSpec", validate.consoleOutputSpec, { maxBytes: 0 }, "/maxBytes"],
+    ["blockDeviceSpec", validate.blockDeviceSpec, { id: "v", source: "s", bus: "usb" }, "/bus"],
+    ["interfaceSpec", validate.interfaceSpec, { id: "p" }, "/network"],
+    ["migrationSpec", validate.migrationSpec, { destination: "" }, "/destination"],
+  ])("%s refuses one bad field, naming it", (_name, validator, bad, path) => {
+    expect(validator.is(bad)).toBe(false);
+    expect(() => validator.assert(bad)).toThrow(
+      expect.objectContaining({ code: "NOVAKIT_INVALID_SPEC", path }),
     );
   });
 });
 
 describe("the answer validators", () => {
+  const instance = {
+    uuid: valid.uuid,
+    name: "x",
+    powerState: "running",
+    vcpus: 1,
+    memoryMiB: 64,
+    uptimeSeconds: 0,
+    metadata: {},
+    blockDevices: [],
+    interfaces: [],
+  };
+
   it("accept an extra field from a newer driver (answers are open)", () => {
-    expect(
-      validate.instanceInfo.is({
-        uuid: valid.uuid,
-        name: "x",
-        powerState: "running",
-        vcpus: 1,
-        memoryMiB: 64,
-        uptimeSeconds: 0,
-        metadata: {},
-        blockDevices: [],
-        interfaces: [],
-        addedInContract1_4: true,
-      }),
-    ).toBe(true);
+    expect(validate.instanceInfo.is({ ...instance, addedInContract1_4: true })).toBe(true);
   });
 
-  it("refuse an event without a valid timestamp", () => {
+  it("refuse an instance in a power state the contract does not know", () => {
+    expect(validate.instanceInfo.is({ ...instance, powerState: "bogus" })).toBe(false);
+  });
+
+  it.each([
+    ["2026-01-01T12:00:00Z", true],
+    ["2026-01-01T12:00:00.123+02:00", true],
+    ["yesterday", false],
+    ["2026-01-01", false],
+  ])("judge an event timestamp %j: %s", (occurredAt, ok) => {
     expect(
       validate.lifecycleEvent.is({
         type: "started",
         instanceUuid: valid.uuid,
         powerState: "running",
-        occurredAt: "yesterday",
+        occurredAt,
       }),
-    ).toBe(false);
+    ).toBe(ok);
   });
 });
