@@ -5,9 +5,10 @@
 set -euo pipefail
 
 socket=/run/libvirt/libvirt-sock
+# Both daemons refuse to start without their log directory.
+mkdir -p /var/log/libvirt /run/libvirt
 # QEMU domains log through virtlogd; start it alongside the daemon.
 if command -v virtlogd >/dev/null 2>&1 && [ ! -S /run/libvirt/virtlogd-sock ]; then
-  mkdir -p /run/libvirt
   virtlogd -d
 fi
 if virsh -c test+unix:///default version >/dev/null 2>&1; then exit 0; fi
@@ -15,7 +16,6 @@ if ! command -v libvirtd >/dev/null 2>&1; then
   echo "novakit: libvirtd is not installed; run scripts/libvirt/ensure-packages.sh --daemon" >&2
   exit 1
 fi
-mkdir -p /var/log/libvirt /run/libvirt
 getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
 id libvirt-qemu >/dev/null 2>&1 || useradd --system --no-create-home --gid libvirt-qemu libvirt-qemu
 libvirtd -d
