@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "node_libvirt",
-      "sources": ["src/native/addon.cc", "src/native/executor.cc", "src/native/connection.cc", "src/native/domain.cc", "src/native/objects.cc", "src/native/events.cc"],
+      "sources": ["src/native/addon.cc", "src/native/executor.cc", "src/native/connection.cc", "src/native/domain.cc", "src/native/objects.cc", "src/native/events.cc", "src/native/event-loop.cc"],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include_dir\")"],
       "cflags_cc": ["-std=c++17", "-O2", "<!@(pkg-config --cflags libvirt)"],
       "cflags_cc!": ["-fno-exceptions"],

@@ -1,14 +1,12 @@
 // Domain lifecycle events and connection loss, delivered to JavaScript.
 //
-// libvirt dispatches events from its event loop, which runs here on a
-// thread of its own (virEventRunDefaultImpl in a loop). A libvirt callback
+// libvirt dispatches events from its event loop, which runs on a thread
+// of its own (event-loop.cc). A libvirt callback
 // never touches JavaScript: it copies what it needs and hands it to a
 // thread-safe function, which calls the JavaScript listener on the main
 // thread. Listeners do not keep the process alive.
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
-
-#include <thread>
 
 #include "calls.h"
 
@@ -132,18 +130,6 @@ void InitEvents(Napi::Env env, Napi::Object exports) {
   exports.Set("connectDomainEventRegister", Napi::Function::New(env, DomainEventRegister));
   exports.Set("connectDomainEventDeregister", Napi::Function::New(env, DomainEventDeregister));
   exports.Set("connectRegisterCloseCallback", Napi::Function::New(env, RegisterCloseCallback));
-}
-
-/** Registers libvirt's default event loop and runs it on its own thread, once per process. */
-bool StartEventLoop() {
-  static bool started = [] {
-    if (virEventRegisterDefaultImpl() < 0) return false;
-    std::thread([] {
-      for (;;) virEventRunDefaultImpl();
-    }).detach();
-    return true;
-  }();
-  return started;
 }
 
 }  // namespace novakit

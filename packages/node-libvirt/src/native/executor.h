@@ -91,6 +91,11 @@ class Executor {
   std::atomic<bool> polling_{false};  // mirrors idling_ for the workers
   uint64_t spin_until_ns_ = 0;
   std::atomic<size_t> inflight_{0};
+  // How long a call takes on its worker, as a moving average in ns. Polling
+  // pays only when calls are short (an in-process driver): through a daemon
+  // a call is a round trip of a hundred microseconds or more, and a polling
+  // JavaScript thread would take a core the daemon needs.
+  std::atomic<uint64_t> run_ns_avg_{0};
 };
 
 }  // namespace novakit
