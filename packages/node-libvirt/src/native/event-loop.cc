@@ -132,8 +132,15 @@ class EpollLoop {
     it->second.events = events;
     auto d = descriptors_.find(it->second.fd);
     if (d != descriptors_.end()) {
-      d->second.armed = false;  // an update is the consumer saying "tell me again"
-      d->second.parked_until = 0;
+      // From inside a callback, an update is the consumer saying "tell me
+      // again": re-armed at once. From any other thread it is a caller
+      // toggling the watch around its own call (libvirt's remote client
+      // does, every time the buck changes hands) and leaves a park alone,
+      // or the loop would wake for every call only to find the buck taken.
+      if (std::this_thread::get_id() == loop_thread_) {
+        d->second.armed = false;
+        d->second.parked_until = 0;
+      }
       SyncLocked(it->second.fd, d->second);
     }
   }
@@ -156,8 +163,12 @@ class EpollLoop {
         }
         // Out of the set now, before the caller closes the descriptor and
         // its number is reused.
-        SyncLocked(fd, d->second);
-        if (ids.empty()) descriptors_.erase(d);
+        if (ids.empty()) {
+          if (d->second.in_set) epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+          descriptors_.erase(d);
+        } else {
+          SyncLocked(fd, d->second);
+        }
       }
     }
     Wake();  // so its free callback runs soon: it may hold the socket open
@@ -197,6 +208,11 @@ class EpollLoop {
     }
     Wake();
     return 0;
+  }
+
+  void SetLoopThread(std::thread::id id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    loop_thread_ = id;
   }
 
   [[noreturn]] void Run() {
@@ -242,6 +258,12 @@ class EpollLoop {
         want |= ToEpoll(w.events);
       }
     }
+    if (d.parked_until != 0) {
+      // Parked: disarmed, so it reports nothing; armed (or not) when the
+      // park ends, as its watches want then.
+      d.registered = want;
+      return true;
+    }
     if (!any) {
       if (d.in_set) epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);  // may be closed already: fine
       d.in_set = false;
@@ -249,10 +271,6 @@ class EpollLoop {
       return true;
     }
     if (d.in_set && d.armed && d.registered == want) return true;
-    if (d.in_set && d.parked_until != 0) {
-      d.registered = want;  // armed when the park ends
-      return true;
-    }
     epoll_event ev{};
     ev.events = want | EPOLLONESHOT;
     ev.data.u64 = Key(fd, d.serial);
@@ -392,6 +410,7 @@ class EpollLoop {
     if (wake) Wake();
   }
 
+  std::thread::id loop_thread_;
   int epfd_ = -1;
   int wakefd_ = -1;
   std::mutex mutex_;
@@ -425,7 +444,9 @@ bool StartEventLoop() {
         },
         [](int timer, int frequency) { loop->UpdateTimeout(timer, frequency); },
         [](int timer) { return loop->RemoveTimeout(timer); });
-    std::thread([] { loop->Run(); }).detach();
+    std::thread runner([] { loop->Run(); });
+    loop->SetLoopThread(runner.get_id());
+    runner.detach();
     return true;
   }();
   return started;
