@@ -62,6 +62,7 @@ const MODIFY_CONFIG_XML = 2; // VIR_DOMAIN_XML_INACTIVE: the persistent definiti
 const VCPU_MAXIMUM = 4;
 const METADATA_ELEMENT = 2;
 const OPERATION_INVALID = 55;
+const LIBVIRT_EVENT_DEFINED = 0;
 const UNDEFINE_ALL = 1 | 2; // managed save and snapshot metadata (no NVRAM: the test driver refuses that flag, and our domains boot without UEFI)
 
 /**
@@ -92,6 +93,17 @@ export class LibvirtDriver implements ComputeDriver {
   // first call that says so.
   readonly #handles = new Map<string, Domain>();
   readonly #records = new Map<string, InstanceRecord>();
+  /**
+   * The UUIDs of the domains that may exist on the connection: listed at
+   * init, then kept by the driver's own defines and removals and by
+   * libvirt's "defined" events for everyone else's. A spawn consults it
+   * instead of asking libvirt whether the UUID is free, a round trip through
+   * a daemon. It may hold a UUID that is gone (a spawn confirms with libvirt
+   * before refusing), never miss one that exists: "undefined" events are not
+   * applied, since one that arrives late would remove a UUID defined again
+   * since, and a spawn would then redefine a live domain.
+   */
+  readonly #present = new Set<string>();
 
   constructor(config: LibvirtDriverConfig, host: DriverHost) {
     this.#config = config;
@@ -123,9 +135,13 @@ export class LibvirtDriver implements ComputeDriver {
     const conn = this.#conn;
     // Only power changes matter here; definitions and removals are the
     // driver's own doing, and skipping them saves a wake-up each.
-    this.#stopEvents = await conn.onDomainLifecycle((uuid) => this.#onLibvirtEvent(uuid), {
-      events: [2, 3, 4, 5, 6, 7, 8], // started, suspended, resumed, stopped, shutdown, pmsuspended, crashed
-    });
+    // Registered before the listing, so no definition falls between the two.
+    this.#stopEvents = await conn.onDomainLifecycle(
+      (uuid, event) => this.#onLibvirtEvent(uuid, event),
+      // defined, started, suspended, resumed, stopped, shutdown, pmsuspended, crashed
+      { events: [0, 2, 3, 4, 5, 6, 7, 8] },
+    );
+    for (const domain of await conn.listAllDomains()) this.#present.add(domain.getUUIDString());
     await conn.onClose((reason) =>
       this.#host.logger.error("lost the connection to libvirt", { uri, reason }),
     );
@@ -232,14 +248,18 @@ export class LibvirtDriver implements ComputeDriver {
     const done = this.#quiet(uuid);
     try {
       const record = await this.#libvirt(async () => {
-        if (await this.#exists(uuid)) throw new InstanceExists(uuid);
+        if (this.#present.has(uuid) && (await this.#exists(uuid))) throw new InstanceExists(uuid);
         const xml = buildDomainXml(request, this.#xmlOptions(uuid));
         const domain = await conn.defineXML(xml);
+        this.#present.add(uuid);
         try {
           await domain.create();
         } catch (err) {
           // Nothing half-created: a domain that cannot start is removed again.
-          await domain.undefine(UNDEFINE_ALL).catch(() => {});
+          await domain
+            .undefine(UNDEFINE_ALL)
+            .then(() => this.#present.delete(uuid))
+            .catch(() => {});
           throw err;
         }
         const kept: InstanceRecord = {
@@ -565,7 +585,11 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   /** A libvirt event: changes the driver made itself are reported by the operation; others, after reading the state back. */
-  #onLibvirtEvent(uuid: string): void {
+  #onLibvirtEvent(uuid: string, event: number): void {
+    if (event === LIBVIRT_EVENT_DEFINED) {
+      this.#present.add(uuid);
+      return;
+    }
     const quiet = (this.#quietUntil.get(uuid) ?? 0) - Date.now();
     setTimeout(() => void this.#reconcile(uuid), Math.max(0, quiet));
   }
@@ -692,18 +716,23 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   #forget(uuid: string): void {
+    this.#present.delete(uuid);
     this.#handles.delete(uuid);
     this.#records.delete(uuid);
     this.#known.delete(uuid);
     this.#startedAt.delete(uuid);
   }
 
+  /** Asks libvirt itself, past the cached handles: is there a domain with this UUID? */
   async #exists(uuid: string): Promise<boolean> {
     try {
-      await this.#lookup(uuid);
+      await this.#connection().lookupByUUIDString(uuid);
       return true;
     } catch (err) {
-      if (err instanceof InstanceNotFound) return false;
+      if (toContractError(err, uuid) instanceof InstanceNotFound) {
+        this.#forget(uuid);
+        return false;
+      }
       throw err;
     }
   }
