@@ -20,6 +20,20 @@ export interface LibvirtDriverConfig {
   cmdline?: string;
   /** QEMU: where each instance's serial console is logged, as <uuid>.log; enables console-output. */
   consoleLogDir?: string;
+  /**
+   * The libvirt storage pool (a directory pool) that holds each instance's
+   * root disk, a qcow2 volume over its image named nk-<uuid>-root.qcow2.
+   * Set, every instance gets one, and on QEMU the driver takes snapshots.
+   */
+  storagePool?: string;
+  /** Where images named by id, or by a relative location, are found: a host's image cache. */
+  imageDir?: string;
+  /**
+   * The networks instances may plug into: the core's network name -> a
+   * libvirt network ("default"), or a host bridge as "bridge:br0". Set, the
+   * driver creates and attaches interfaces (capability network-interface).
+   */
+  networks?: Record<string, string>;
 }
 
 /** The config's JSON Schema. Closed: a misspelt setting is refused by name. @public */
@@ -38,5 +52,16 @@ export const libvirtConfigSchema = {
     initrd: { type: "string", pattern: "^/" },
     cmdline: { type: "string", maxLength: 1024 },
     consoleLogDir: { type: "string", pattern: "^/" },
+    storagePool: { type: "string", minLength: 1, maxLength: 255 },
+    imageDir: { type: "string", pattern: "^/" },
+    networks: {
+      type: "object",
+      minProperties: 1,
+      propertyNames: { minLength: 1, maxLength: 255 },
+      additionalProperties: {
+        type: "string",
+        pattern: "^(bridge:)?[A-Za-z0-9][A-Za-z0-9._-]{0,254}$",
+      },
+    },
   },
 } as const;

@@ -14,6 +14,24 @@ export interface InstanceRecord {
   image: SpawnRequest["image"];
   /** Attached volumes by the core's id: the guest-visible device each got. */
   blockDevices?: { id: string; deviceName: string; source: string; readOnly: boolean }[];
+  /** Network interfaces by the core's port id: the network and the MAC address each got. */
+  interfaces?: InterfaceRecord[];
+  /** The root disk's volume in the storage pool, when the instance has one. */
+  rootVolume?: { pool: string; name: string };
+}
+
+/** A network interface as the driver keeps it. */
+export interface InterfaceRecord {
+  id: string;
+  /** The network's name in the contract (what the core asked for). */
+  network: string;
+  macAddress: string;
+}
+
+/** Where an interface plugs in on the host: a libvirt network or a bridge. */
+export interface InterfaceTarget {
+  readonly type: "network" | "bridge";
+  readonly name: string;
 }
 
 /** The hypervisor-side name of an instance: derived from its UUID, never from its display name. */
@@ -28,6 +46,13 @@ export interface DomainXmlOptions {
   readonly boot?: { readonly kernel: string; readonly initrd?: string; readonly cmdline: string };
   /** Where the serial console is logged (QEMU). */
   readonly consoleLog?: string;
+  /** The root disk: a qcow2 volume's path, the guest's vda. */
+  readonly rootDiskPath?: string;
+  /** Interfaces to create with the domain, each with where it plugs in. */
+  readonly interfaces?: readonly {
+    readonly macAddress: string;
+    readonly target: InterfaceTarget;
+  }[];
 }
 
 /**
@@ -37,13 +62,25 @@ export interface DomainXmlOptions {
  * text, so nothing in them can change the domain's configuration.
  */
 export function buildDomainXml(request: SpawnRequest, options: DomainXmlOptions): string {
-  const record: InstanceRecord = {
-    name: request.name,
-    metadata: request.metadata,
-    flavor: request.flavor,
-    owner: request.owner,
-    image: request.image,
-  };
+  return buildDomainXmlFor(
+    {
+      name: request.name,
+      metadata: request.metadata,
+      flavor: request.flavor,
+      owner: request.owner,
+      image: request.image,
+    },
+    request,
+    options,
+  );
+}
+
+/** The same, with the record to keep given: spawn adds its root volume and interfaces to it. */
+export function buildDomainXmlFor(
+  record: InstanceRecord,
+  request: SpawnRequest,
+  options: DomainXmlOptions,
+): string {
   return [
     `<domain type='${escapeXml(options.domainType)}'>`,
     `  <name>${escapeXml(domainName(request.uuid))}</name>`,
@@ -78,13 +115,30 @@ function osElement(options: DomainXmlOptions): string[] {
 }
 
 function devices(options: DomainXmlOptions): string[] {
-  if (options.consoleLog === undefined) return [];
-  return [
-    "  <devices>",
-    `    <serial type='file'><source path='${escapeXml(options.consoleLog)}'/><target port='0'/></serial>`,
-    "    <memballoon model='none'/>",
-    "  </devices>",
-  ];
+  const inside: string[] = [];
+  if (options.rootDiskPath !== undefined) {
+    inside.push(
+      `    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${escapeXml(options.rootDiskPath)}'/><target dev='vda' bus='virtio'/></disk>`,
+    );
+  }
+  for (const nic of options.interfaces ?? [])
+    inside.push(`    ${interfaceXml(nic.macAddress, nic.target)}`);
+  if (options.consoleLog !== undefined) {
+    inside.push(
+      `    <serial type='file'><source path='${escapeXml(options.consoleLog)}'/><target port='0'/></serial>`,
+      "    <memballoon model='none'/>",
+    );
+  }
+  return inside.length === 0 ? [] : ["  <devices>", ...inside, "  </devices>"];
+}
+
+/** An interface element: on a libvirt network or a host bridge, virtio, with its MAC address. */
+export function interfaceXml(macAddress: string, target: InterfaceTarget): string {
+  const source =
+    target.type === "network"
+      ? `<source network='${escapeXml(target.name)}'/>`
+      : `<source bridge='${escapeXml(target.name)}'/>`;
+  return `<interface type='${target.type}'><mac address='${escapeXml(macAddress)}'/>${source}<model type='virtio'/></interface>`;
 }
 
 /** The metadata element alone, as virDomainSetMetadata takes it. */

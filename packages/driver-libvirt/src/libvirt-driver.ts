@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   ALLOWED_STATES,
   type AttachedBlockDevice,
+  type AttachedInterface,
   type BlockDeviceSpec,
   type CallOptions,
   type Capability,
@@ -21,6 +22,7 @@ import {
   type InstanceInfo,
   InstanceNotFound,
   type InstanceSummary,
+  type InterfaceSpec,
   InvalidSpec,
   InvalidState,
   type LifecycleEventType,
@@ -36,14 +38,17 @@ import {
   Unsupported,
   validate,
 } from "@novakit/driver-api";
-import type { Connection, Domain } from "@novakit/node-libvirt";
+import type { Connection, Domain, StoragePool } from "@novakit/node-libvirt";
 import type { LibvirtDriverConfig } from "./config.js";
 import {
-  buildDomainXml,
+  buildDomainXmlFor,
   type DomainXmlOptions,
   diskXml,
   type InstanceRecord,
+  type InterfaceRecord,
+  type InterfaceTarget,
   instanceElementForUpdate,
+  interfaceXml,
   METADATA_NS,
   METADATA_PREFIX,
   parseInstanceElement,
@@ -51,6 +56,7 @@ import {
 } from "./domain-xml.js";
 import { toContractError } from "./errors.js";
 import { isActive, mapLibvirtState } from "./power-state.js";
+import { resolveImage, rootDiskBytes, rootVolumeName, rootVolumeXml } from "./root-disk.js";
 import { decodeOpaque, encodeOpaque, escapeXml } from "./xml.js";
 
 type NodeLibvirt = typeof import("@novakit/node-libvirt");
@@ -79,6 +85,8 @@ export class LibvirtDriver implements ComputeDriver {
   #conn: Connection | undefined;
   #stopEvents: (() => Promise<void>) | undefined;
   #capabilities: Capability[] = [];
+  /** The pool that holds root disks, when the config names one. */
+  #pool: StoragePool | undefined;
   /** The power state each instance was last reported in, to turn libvirt events into contract events. */
   readonly #known = new Map<string, PowerState>();
   /** Instances with an operation in flight, or just finished: their libvirt events are the driver's own. */
@@ -146,12 +154,42 @@ export class LibvirtDriver implements ComputeDriver {
       this.#host.logger.error("lost the connection to libvirt", { uri, reason }),
     );
     const [type, version] = await Promise.all([conn.getType(), conn.getVersion()]);
+    await this.#checkHostResources(conn);
     this.#capabilities = capabilitiesFor(type, this.#config);
     return {
       hypervisorType: type,
       hypervisorVersion: formatVersion(version),
       capabilities: [...this.#capabilities],
     };
+  }
+
+  /** The storage pool and networks the config names must be there and running: said now, by name, not at the first spawn. */
+  async #checkHostResources(conn: Connection): Promise<void> {
+    const { storagePool, networks, uri } = this.#config;
+    if (storagePool !== undefined) {
+      const pool = await conn.storagePoolLookupByName(storagePool).catch(() => undefined);
+      if (pool === undefined) {
+        throw new HypervisorUnavailable(
+          `config storagePool: no storage pool "${storagePool}" on ${uri}; create one (virsh pool-define-as ${storagePool} dir --target <dir>; virsh pool-start ${storagePool}) or fix the name`,
+        );
+      }
+      if (!(await pool.isActive())) {
+        throw new HypervisorUnavailable(
+          `config storagePool: storage pool "${storagePool}" on ${uri} is not running; start it (virsh pool-start ${storagePool})`,
+        );
+      }
+      this.#pool = pool;
+    }
+    for (const [name, target] of Object.entries(networks ?? {})) {
+      const parsed = parseTarget(target);
+      if (parsed.type !== "network") continue; // a bridge is the host's; libvirt checks it when plugging
+      const network = await conn.networkLookupByName(parsed.name).catch(() => undefined);
+      if (network === undefined || !(await network.isActive())) {
+        throw new HypervisorUnavailable(
+          `config networks.${name}: libvirt network "${parsed.name}" on ${uri} is ${network === undefined ? "not defined" : "not running"}; ${network === undefined ? "define it or fix the name" : `start it (virsh net-start ${parsed.name})`}`,
+        );
+      }
+    }
   }
 
   async close(_options: CallOptions): Promise<void> {
@@ -235,7 +273,11 @@ export class LibvirtDriver implements ComputeDriver {
         deviceName,
         readOnly,
       })),
-      interfaces: [],
+      interfaces: (record.interfaces ?? []).map(({ id, network, macAddress }) => ({
+        id,
+        network,
+        macAddress,
+      })),
     };
   }
 
@@ -249,29 +291,41 @@ export class LibvirtDriver implements ComputeDriver {
     try {
       const record = await this.#libvirt(async () => {
         if (this.#present.has(uuid) && (await this.#exists(uuid))) throw new InstanceExists(uuid);
-        const xml = buildDomainXml(request, this.#xmlOptions(uuid));
-        const domain = await conn.defineXML(xml);
-        this.#present.add(uuid);
+        const interfaces = this.#interfacesFor(request);
+        // Nothing half-created: whatever was made is unmade, last first,
+        // when a later step fails.
+        const undo: (() => Promise<unknown>)[] = [];
         try {
+          const root = await this.#createRootDisk(request);
+          if (root !== undefined) undo.push(() => root.volume.delete());
+          const kept: InstanceRecord = {
+            name: request.name,
+            metadata: { ...request.metadata },
+            flavor: { ...request.flavor },
+            owner: { ...request.owner },
+            image: { ...request.image },
+            ...(interfaces.length > 0 ? { interfaces } : {}),
+            ...(root === undefined ? {} : { rootVolume: root.record }),
+          };
+          const xml = buildDomainXmlFor(kept, request, {
+            ...this.#xmlOptions(uuid),
+            ...(root === undefined ? {} : { rootDiskPath: root.path }),
+            interfaces: interfaces.map((i) => ({
+              macAddress: i.macAddress,
+              target: this.#targetOf(i.network),
+            })),
+          });
+          const domain = await conn.defineXML(xml);
+          this.#present.add(uuid);
+          undo.push(() => domain.undefine(UNDEFINE_ALL).then(() => this.#present.delete(uuid)));
           await domain.create();
+          this.#handles.set(uuid, domain);
+          this.#records.set(uuid, kept);
+          return kept;
         } catch (err) {
-          // Nothing half-created: a domain that cannot start is removed again.
-          await domain
-            .undefine(UNDEFINE_ALL)
-            .then(() => this.#present.delete(uuid))
-            .catch(() => {});
+          for (const step of undo.reverse()) await step().catch(() => {});
           throw err;
         }
-        const kept: InstanceRecord = {
-          name: request.name,
-          metadata: { ...request.metadata },
-          flavor: { ...request.flavor },
-          owner: { ...request.owner },
-          image: { ...request.image },
-        };
-        this.#handles.set(uuid, domain);
-        this.#records.set(uuid, kept);
-        return kept;
       });
       this.#recordState(uuid, "running");
       this.#emit("started", uuid, "running");
@@ -289,8 +343,9 @@ export class LibvirtDriver implements ComputeDriver {
       try {
         domain = await this.#lookup(uuid);
       } catch (err) {
-        if (err instanceof InstanceNotFound) return; // idempotent
-        throw err;
+        if (!(err instanceof InstanceNotFound)) throw err;
+        await this.#deleteRootDisk(uuid); // idempotent, and finishes a destroy cut off before
+        return;
       }
       let state = this.#known.get(uuid) ?? (await this.#stateOf(domain));
       const done = this.#quiet(uuid);
@@ -304,6 +359,7 @@ export class LibvirtDriver implements ComputeDriver {
         }
         await this.#call(uuid, () => domain.undefine(UNDEFINE_ALL));
         this.#forget(uuid);
+        await this.#deleteRootDisk(uuid);
         const event = destroyEvent(state);
         if (event !== null) this.#emit(event, uuid, "stopped");
       } finally {
@@ -515,6 +571,65 @@ export class LibvirtDriver implements ComputeDriver {
     });
   }
 
+  async attachInterface(
+    uuid: string,
+    spec: InterfaceSpec,
+    _options: CallOptions,
+  ): Promise<AttachedInterface> {
+    this.#require("network-interface", "attachInterface");
+    validate.interfaceSpec.assert(spec);
+    return this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const record = await this.#record(domain, uuid);
+      const existing = record.interfaces?.find((i) => i.id === spec.id);
+      if (existing) return { ...existing }; // idempotent
+      const target = this.#targetOf(spec.network);
+      const state = await this.#stateOf(domain);
+      if (!(ALLOWED_STATES.attach as readonly string[]).includes(state)) {
+        throw new InvalidState(uuid, "attachInterface", state);
+      }
+      const nic: InterfaceRecord = {
+        id: spec.id,
+        network: spec.network,
+        macAddress: spec.macAddress ?? randomMac(),
+      };
+      if (record.interfaces?.some((i) => i.macAddress === nic.macAddress)) {
+        throw new InvalidSpec(
+          "/macAddress",
+          `instance ${uuid} has an interface with ${nic.macAddress} already`,
+        );
+      }
+      const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
+      await domain.attachDevice(interfaceXml(nic.macAddress, target), flags);
+      await this.#saveRecord(domain, uuid, {
+        ...record,
+        interfaces: [...(record.interfaces ?? []), nic],
+      });
+      return { ...nic };
+    });
+  }
+
+  async detachInterface(uuid: string, interfaceId: string, _options: CallOptions): Promise<void> {
+    this.#require("network-interface", "detachInterface");
+    await this.#libvirt(async () => {
+      const domain = await this.#lookup(uuid);
+      const record = await this.#record(domain, uuid);
+      const nic = record.interfaces?.find((i) => i.id === interfaceId);
+      if (nic === undefined) return; // idempotent
+      const state = await this.#stateOf(domain);
+      if (!(ALLOWED_STATES.attach as readonly string[]).includes(state)) {
+        throw new InvalidState(uuid, "detachInterface", state);
+      }
+      const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
+      // libvirt finds the interface by its MAC address.
+      await domain.detachDevice(interfaceXml(nic.macAddress, this.#targetOf(nic.network)), flags);
+      await this.#saveRecord(domain, uuid, {
+        ...record,
+        interfaces: (record.interfaces ?? []).filter((i) => i.id !== interfaceId),
+      });
+    });
+  }
+
   /** Writes the instance record back into the domain's metadata, and keeps it cached. */
   async #saveRecord(domain: Domain, uuid: string, record: InstanceRecord): Promise<void> {
     // Live too when the domain runs, so the running and persistent copies agree.
@@ -527,12 +642,6 @@ export class LibvirtDriver implements ComputeDriver {
       active ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG,
     );
     this.#records.set(uuid, record);
-  }
-  async attachInterface(): Promise<never> {
-    throw new Unsupported("attachInterface", "network-interface");
-  }
-  async detachInterface(): Promise<never> {
-    throw new Unsupported("detachInterface", "network-interface");
   }
   async getConsoleOutput(
     uuid: string,
@@ -628,6 +737,77 @@ export class LibvirtDriver implements ComputeDriver {
       this.#quietUntil.set(uuid, until);
       setTimeout(() => void this.#reconcile(uuid), until - Date.now() + 1).unref();
     };
+  }
+
+  /**
+   * The interfaces a spawn asks for, checked and given MAC addresses. A
+   * network the config does not map is refused by its place in the request.
+   */
+  #interfacesFor(request: SpawnRequest): InterfaceRecord[] {
+    const wanted = request.networks ?? [];
+    if (wanted.length === 0) return [];
+    this.#require("network-interface", "spawn with networks");
+    const seen = new Set<string>();
+    return wanted.map((n, i) => {
+      if (seen.has(n.id))
+        throw new InvalidSpec(`/networks/${i}/id`, `port ${n.id} is asked for twice`);
+      seen.add(n.id);
+      this.#targetOf(n.network, `/networks/${i}/network`);
+      return { id: n.id, network: n.network, macAddress: n.macAddress ?? randomMac() };
+    });
+  }
+
+  /** Where a network of the contract plugs in on this host, by the config's map. */
+  #targetOf(network: string, pointer = "/network"): InterfaceTarget {
+    const mapped = this.#config.networks?.[network];
+    if (mapped === undefined) {
+      const known = Object.keys(this.#config.networks ?? {});
+      throw new InvalidSpec(
+        pointer,
+        `network "${network}" is not one this host plugs into (config networks: ${known.length === 0 ? "none" : known.join(", ")})`,
+      );
+    }
+    return parseTarget(mapped);
+  }
+
+  /**
+   * The instance's root disk, when the config names a storage pool: a qcow2
+   * volume over the image, sized by the flavor (or the image when it says 0).
+   */
+  async #createRootDisk(request: SpawnRequest): Promise<
+    | {
+        volume: Awaited<ReturnType<StoragePool["volumeCreateXML"]>>;
+        path: string;
+        record: NonNullable<InstanceRecord["rootVolume"]>;
+      }
+    | undefined
+  > {
+    const pool = this.#pool;
+    if (pool === undefined) return undefined;
+    const image = await resolveImage(request.image, this.#config.imageDir);
+    const bytes = rootDiskBytes(request.flavor.rootDiskGiB, image, request.image.id);
+    const volume = await pool.volumeCreateXML(rootVolumeXml(request.uuid, bytes, image));
+    try {
+      return {
+        volume,
+        path: await volume.getPath(),
+        record: { pool: this.#config.storagePool ?? "", name: rootVolumeName(request.uuid) },
+      };
+    } catch (err) {
+      await volume.delete().catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * Removes an instance's root volume. Also called when the domain is gone
+   * already, so a destroy that was cut off between the two finishes on retry.
+   */
+  async #deleteRootDisk(uuid: string): Promise<void> {
+    const pool = this.#pool;
+    if (pool === undefined) return;
+    const volume = await pool.volumeLookupByName(rootVolumeName(uuid)).catch(() => undefined);
+    await volume?.delete();
   }
 
   #recordState(uuid: string, state: PowerState): void {
@@ -772,15 +952,34 @@ export class LibvirtDriver implements ComputeDriver {
 /**
  * What the driver declares on a connection: only what it implements and
  * the hypervisor behind the URI honors. The test driver keeps snapshots and
- * offline resizes but cannot attach devices; on QEMU, volumes attach and
- * detach (live and in the persistent definition), instances have no root
- * disk yet, so no snapshots (QEMU keeps them in qcow2 images), and the
- * console is there when its log directory is configured.
+ * offline resizes but cannot attach devices; on QEMU, volumes and
+ * interfaces attach and detach (live and in the persistent definition),
+ * and what needs the host's resources is declared when the config names
+ * them: the console with its log directory, snapshots with the pool of
+ * qcow2 root disks, interfaces with the networks.
  */
 export function capabilitiesFor(hypervisorType: string, config: LibvirtDriverConfig): Capability[] {
   if (hypervisorType === "TEST") return ["snapshot", "resize"];
   const qemu: Capability[] = ["resize", "block-device"];
-  return config.consoleLogDir === undefined ? qemu : [...qemu, "console-output"];
+  if (config.consoleLogDir !== undefined) qemu.push("console-output");
+  // QEMU keeps snapshots inside qcow2 images: every instance has a qcow2
+  // root disk exactly when the config names the pool that holds them.
+  if (config.storagePool !== undefined) qemu.push("snapshot");
+  if (config.networks !== undefined) qemu.push("network-interface");
+  return qemu;
+}
+
+/** A config network target: "bridge:br0" is a host bridge, anything else a libvirt network. */
+export function parseTarget(target: string): InterfaceTarget {
+  return target.startsWith("bridge:")
+    ? { type: "bridge", name: target.slice("bridge:".length) }
+    : { type: "network", name: target };
+}
+
+/** A locally administered MAC address in the range QEMU's own use (52:54:00), random below. */
+function randomMac(): string {
+  const bytes = [0x52, 0x54, 0x00, ...randomBytes(3)];
+  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
 /** libvirt's encoded version (major * 1,000,000 + minor * 1,000 + release) as text. */

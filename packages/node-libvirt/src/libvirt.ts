@@ -419,6 +419,9 @@ export class StoragePool {
   undefine(): Promise<void> {
     return call<[NativeHandle], Promise<void>>("storagePoolUndefine")(this.#h);
   }
+  isActive(): Promise<boolean> {
+    return call<[NativeHandle], Promise<boolean>>("storagePoolIsActive")(this.#h);
+  }
   refresh(): Promise<void> {
     return call<[NativeHandle], Promise<void>>("storagePoolRefresh")(this.#h);
   }
@@ -492,6 +495,9 @@ export class Network {
   }
   create(): Promise<void> {
     return call<[NativeHandle], Promise<void>>("networkCreate")(this.#h);
+  }
+  isActive(): Promise<boolean> {
+    return call<[NativeHandle], Promise<boolean>>("networkIsActive")(this.#h);
   }
   destroy(): Promise<void> {
     return call<[NativeHandle], Promise<void>>("networkDestroy")(this.#h);

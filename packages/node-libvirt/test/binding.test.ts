@@ -189,8 +189,14 @@ describe.skipIf(!built)("node-libvirt: the rest of a compute driver's calls", ()
     );
     await clone.delete();
     await vol.delete();
+    expect(await pool.isActive()).toBe(true);
     const net = await conn.networkLookupByName("default");
     expect(await net.getXMLDesc()).toContain("<network");
+    expect(await net.isActive()).toBe(true);
+    await net.destroy();
+    expect(await net.isActive()).toBe(false);
+    await net.create();
+    expect(await net.isActive()).toBe(true);
     expect((await conn.listAllNetworks()).length).toBeGreaterThan(0);
     await conn.close();
   });

@@ -160,6 +160,23 @@ Napi::Value StoragePoolDestroy(const Napi::CallbackInfo& info) {
 Napi::Value StoragePoolUndefine(const Napi::CallbackInfo& info) {
   return Status<Pool>(info, "cannot undefine the storage pool", [](Pool p) { return virStoragePoolUndefine(p); });
 }
+/** isActive on a pool or network: libvirt answers 1, 0, or -1 with its error set. */
+template <class P, class Fn>
+Napi::Value IsActive(const Napi::CallbackInfo& info, const char* what, Fn fn) {
+  Napi::Value rejected;
+  Handle<P>* h = HandleArg<P>(info, 0, rejected);
+  if (h == nullptr) return rejected;
+  auto out = std::make_shared<int>(0);
+  return OnHandle(
+      info.Env(), h, what, [out, fn](P p) { return (*out = fn(p)) >= 0; },
+      [out](Napi::Env e) { return Napi::Boolean::New(e, *out == 1); });
+}
+Napi::Value StoragePoolIsActive(const Napi::CallbackInfo& info) {
+  return IsActive<Pool>(info, "cannot tell whether the storage pool runs", [](Pool p) { return virStoragePoolIsActive(p); });
+}
+Napi::Value NetworkIsActive(const Napi::CallbackInfo& info) {
+  return IsActive<Net>(info, "cannot tell whether the network runs", [](Net n) { return virNetworkIsActive(n); });
+}
 Napi::Value StoragePoolRefresh(const Napi::CallbackInfo& info) {
   return Status<Pool>(info, "cannot refresh the storage pool", [](Pool p) { return virStoragePoolRefresh(p, 0); });
 }
@@ -268,6 +285,7 @@ void InitObjects(Napi::Env env, Napi::Object exports) {
       {"storagePoolDestroy", StoragePoolDestroy},
       {"storagePoolUndefine", StoragePoolUndefine},
       {"storagePoolRefresh", StoragePoolRefresh},
+      {"storagePoolIsActive", StoragePoolIsActive},
       {"storagePoolGetXMLDesc", StoragePoolGetXMLDesc},
       {"storagePoolListAllVolumes", StoragePoolListAllVolumes},
       {"storageVolLookupByName", StorageVolLookupByName},
@@ -283,6 +301,7 @@ void InitObjects(Napi::Env env, Napi::Object exports) {
       {"networkDestroy", NetworkDestroy},
       {"networkUndefine", NetworkUndefine},
       {"networkGetXMLDesc", NetworkGetXMLDesc},
+      {"networkIsActive", NetworkIsActive},
   };
   for (const auto& [name, fn] : fns) exports.Set(name, Napi::Function::New(env, fn, name));
 }
