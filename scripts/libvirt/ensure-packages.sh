@@ -12,7 +12,9 @@ set -uo pipefail
 
 packages=(libvirt-dev libvirt-clients pkg-config python3-libvirt)
 if [ "${1:-}" = "--daemon" ]; then
-  packages+=(libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86)
+  # iptables: libvirt sets firewall rules for every network it starts, even
+  # an isolated one. qemu-utils: libvirt makes qcow2 volumes with qemu-img.
+  packages+=(libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 iptables qemu-utils)
 fi
 
 missing=()

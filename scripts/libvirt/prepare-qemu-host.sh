@@ -24,7 +24,10 @@ chmod 0777 "$base/console"
 if ! virsh_q pool-info "$pool" >/dev/null 2>&1; then
   virsh_q pool-define-as "$pool" dir --target "$base/pool" >/dev/null
 fi
-virsh_q pool-info "$pool" | grep -q "^State:.*running" || virsh_q pool-start "$pool" >/dev/null
+# (Output captured first: grep -q would close the pipe early, and pipefail
+# would take virsh's SIGPIPE for a failure.)
+info=$(virsh_q pool-info "$pool")
+grep -q "^State:.*running" <<<"$info" || virsh_q pool-start "$pool" >/dev/null
 
 # An isolated network: a bridge of its own, no address and no DHCP, so it
 # needs neither dnsmasq nor firewall rules, and touches nothing on the host.
@@ -34,7 +37,8 @@ if ! virsh_q net-info "$network" >/dev/null 2>&1; then
   virsh_q net-define "$xml" >/dev/null
   rm -f "$xml"
 fi
-virsh_q net-info "$network" | grep -q "^Active:.*yes" || virsh_q net-start "$network" >/dev/null
+info=$(virsh_q net-info "$network")
+grep -q "^Active:.*yes" <<<"$info" || virsh_q net-start "$network" >/dev/null
 
 # The image the suite's instances boot from: raw, 64 MiB, sparse, with a
 # marker the guest prints from its root disk (through the qcow2 overlay).

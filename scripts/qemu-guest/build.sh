@@ -4,12 +4,20 @@
 # holding only a static busybox and an /init that prints a marker on the
 # serial console. Output: $OUT/vmlinuz and $OUT/initrd.img. Idempotent.
 #
+# The /init also loads the kernel's virtio modules and reports what the
+# guest sees, so the certification can tell a root disk and an interface
+# reached the guest, not only libvirt's configuration:
+#   NOVAKIT-ROOT-DISK    the first bytes of /dev/vda (the image's marker)
+#   NOVAKIT-NIC <mac>    each network interface's MAC address
+#
 #   scripts/qemu-guest/build.sh [OUT]     default OUT: /var/lib/novakit/guest
 set -euo pipefail
 
 out=${1:-/var/lib/novakit/guest}
 marker="NOVAKIT-GUEST-BOOTED"
-if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ]; then exit 0; fi
+# Bumped whenever /init changes, so a machine with an older guest rebuilds it.
+version=3
+if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ] && [ "$(cat "$out/version" 2>/dev/null)" = "$version" ]; then exit 0; fi
 
 missing=()
 for p in linux-image-amd64 busybox-static cpio; do
@@ -22,16 +30,31 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 kernel=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
+release=${kernel#/boot/vmlinuz-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work"/{bin,dev,proc,sys}
+mkdir -p "$work"/{bin,dev,proc,sys,modules}
 cp /bin/busybox "$work/bin/busybox"
+# Debian builds virtio as modules; these, in dependency order, give the
+# guest its disks and network interfaces.
+modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net)
+for m in "${modules[@]}"; do
+  path=$(find "/lib/modules/$release" -name "$m.ko" | head -n 1)
+  [ -n "$path" ] || { echo "novakit: kernel module $m not found for $release" >&2; exit 1; }
+  cp "$path" "$work/modules/"
+done
 cat >"$work/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
 /bin/busybox mount -t devtmpfs dev /dev
 echo "$marker" > /dev/ttyS0
+for m in ${modules[*]}; do /bin/busybox insmod /modules/\$m.ko 2>/dev/null; done
+/bin/busybox sleep 1
+[ -b /dev/vda ] && echo "\$(/bin/busybox head -c 17 /dev/vda)" > /dev/ttyS0
+for nic in /sys/class/net/*; do
+  [ "\${nic##*/}" = lo ] || echo "NOVAKIT-NIC \$(/bin/busybox cat \$nic/address)" > /dev/ttyS0
+done
 # Power off cleanly when asked (ACPI power button): busybox has no acpid
 # applet here, so a clean shutdown is the host's grace period running out.
 exec /bin/busybox sh -c 'while true; do /bin/busybox sleep 3600; done'
@@ -42,5 +65,6 @@ mkdir -p "$out"
 cp "$kernel" "$out/vmlinuz.tmp"
 mv "$out/initrd.img.tmp" "$out/initrd.img"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+echo "$version" >"$out/version"
 chmod 0644 "$out/vmlinuz" "$out/initrd.img"
 echo "novakit: guest built in $out from $(basename "$kernel")" >&2

@@ -1,6 +1,9 @@
 // Proves a real guest runs under driver-libvirt on QEMU (TCG): spawn it and
-// wait for its marker on the serial console, hard-reboot it and wait for
-// the marker again, power it off and see it stopped, then destroy it.
+// wait for its marker on the serial console, see that it reads its root disk
+// (the image's marker, through the qcow2 overlay) and has the interface it
+// was given (its MAC address, printed by the guest), hard-reboot it and wait
+// for the marker again, power it off and see it stopped, then destroy it
+// and see its root volume gone.
 // Prints each step's time; exits 1 when a step fails.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -11,6 +14,7 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 const configPath = process.argv[2] ?? `${root}packages/driver-libvirt/certify/qemu-tcg.json`;
 const config = JSON.parse(readFileSync(configPath, "utf8"));
 const MARKER = "NOVAKIT-GUEST-BOOTED";
+const DISK_MARKER = "NOVAKIT-ROOT-DISK";
 
 const loaded = await loadDriver(`${root}packages/driver-libvirt`, config);
 const client = loaded.client;
@@ -20,31 +24,46 @@ const t0 = performance.now();
 const step = (what) =>
   console.log(`${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${what}`);
 
-async function markers(timeoutMs, count) {
+async function markers(timeoutMs, count, marker = MARKER) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { data } = await client.getConsoleOutput(uuid);
-    if (data.split(MARKER).length - 1 >= count) return;
+    if (data.split(marker).length - 1 >= count) return;
     await new Promise((r) => setTimeout(r, 250));
   }
+  const { data } = await client.getConsoleOutput(uuid, { maxBytes: 2000 });
   throw new Error(
-    `the guest did not print ${MARKER} ${count} time(s) within ${timeoutMs / 1000} s`,
+    `the guest did not print ${marker} ${count} time(s) within ${timeoutMs / 1000} s; the console ends:\n${data}`,
   );
 }
+
+const withDisk = config.storagePool !== undefined;
+const network = Object.keys(config.networks ?? {})[0];
 
 let failed = false;
 try {
   await client.spawn({
     uuid,
     name: "novakit boot check",
-    flavor: { name: "tiny", vcpus: 1, memoryMiB: 128, rootDiskGiB: 0 },
-    image: { id: "novakit-guest" },
+    flavor: { name: "tiny", vcpus: 1, memoryMiB: 128, rootDiskGiB: 1 },
+    image: { id: "novakit-conformance-image" },
     owner: { projectId: "novakit", userId: "novakit" },
     metadata: { purpose: "boot-check" },
+    ...(network === undefined ? {} : { networks: [{ id: "boot-check-port", network }] }),
   });
   step("spawned");
   await markers(120_000, 1);
   step("guest booted to init (marker on the console)");
+  if (withDisk) {
+    await markers(60_000, 1, DISK_MARKER);
+    step("guest read its root disk (the image's marker through the qcow2 overlay)");
+  }
+  if (network !== undefined) {
+    const [nic] = (await client.getInstanceInfo(uuid)).interfaces;
+    if (nic === undefined) throw new Error("the instance reports no interface");
+    await markers(60_000, 1, `NOVAKIT-NIC ${nic.macAddress}`);
+    step(`guest sees its interface on ${network} (${nic.macAddress})`);
+  }
   await client.reboot(uuid, { type: "hard" });
   await markers(120_000, 2);
   step("hard reboot: booted again (second marker)");
@@ -59,6 +78,21 @@ try {
 } finally {
   await client.destroy(uuid).catch(() => {});
   await client.close();
+}
+if (withDisk && !failed) {
+  const { Connection } = await import("@novakit/node-libvirt");
+  const conn = await Connection.open(config.uri);
+  const pool = await conn.storagePoolLookupByName(config.storagePool);
+  const left = (await pool.listAllVolumes()).length;
+  const gone = await pool.volumeLookupByName(`nk-${uuid}-root.qcow2`).then(
+    () => false,
+    () => true,
+  );
+  await conn.close();
+  if (!gone) {
+    failed = true;
+    console.error("boot check failed: the root volume outlived its instance");
+  } else step(`destroyed: root volume removed (${left} volume(s) left in ${config.storagePool})`);
 }
 step(failed ? "FAILED" : "boot check passed");
 process.exitCode = failed ? 1 : 0;
