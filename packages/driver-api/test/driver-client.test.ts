@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import {
   CAPABILITIES,
@@ -369,6 +370,21 @@ describe("DriverClient: deadlines and cancellation", () => {
     abort.abort(reason);
     await expect(pending).rejects.toBe(reason);
     expect(seen?.aborted).toBe(true);
+  });
+
+  it("leaves no listener on the caller's signal once a call has ended, by answer or by deadline", async () => {
+    const c = await client(
+      driver({
+        suspend: () => Promise.resolve(),
+        resume: () => new Promise<void>(() => {}), // never settles
+      }),
+    );
+    const longLived = new AbortController();
+    await c.suspend(UUID, { signal: longLived.signal });
+    await expect(c.resume(UUID, { signal: longLived.signal, timeoutMs: 20 })).rejects.toMatchObject({
+      code: "NOVAKIT_TIMEOUT",
+    });
+    expect(getEventListeners(longLived.signal, "abort")).toHaveLength(0);
   });
 
   it("rejects a call whose signal is already aborted without calling the driver", async () => {

@@ -396,9 +396,18 @@ export class DriverClient {
     return new Promise<T>((resolve, reject) => {
       // The deadline, and the caller's signal, reject the call even if the
       // driver ignores its signal; the driver's late answer is then dropped.
-      const waiter: Waiter = { settled: false, operation, reject };
-      bucket.join(waiter);
       const callerSignal = ctx?.signal;
+      const waiter: Waiter = {
+        settled: false,
+        operation,
+        // A deadline ends the call from the bucket: the caller's signal,
+        // which may live far longer than the call, must not keep its listener.
+        reject: (error) => {
+          callerSignal?.removeEventListener("abort", onCallerAbort);
+          reject(error);
+        },
+      };
+      bucket.join(waiter);
       const onCallerAbort = () => {
         if (waiter.settled) return;
         bucket.leave(waiter);
