@@ -84,5 +84,6 @@ export function partitionCapabilities(names: readonly string[]): {
 
 /** The scheduler traits a set of capabilities maps to. @public */
 export function capabilityTraits(capabilities: readonly Capability[]): string[] {
-  return capabilities.map((c) => CAPABILITIES[c].trait).sort();
+  // A capability listed twice (a driver's declaration is a list) is one trait.
+  return [...new Set(capabilities.map((c) => CAPABILITIES[c].trait))].sort();
 }

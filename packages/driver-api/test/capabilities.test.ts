@@ -101,4 +101,10 @@ describe("capabilities", () => {
       expect(traits).toEqual(subset.map((c) => CAPABILITIES[c].trait).sort());
     }
   });
+
+  it("capabilityTraits gives one trait for a capability listed twice", () => {
+    expect(capabilityTraits(["snapshot", "resize", "snapshot"])).toEqual(
+      [CAPABILITIES.resize.trait, CAPABILITIES.snapshot.trait].sort(),
+    );
+  });
 });

@@ -381,9 +381,11 @@ describe("DriverClient: deadlines and cancellation", () => {
     );
     const longLived = new AbortController();
     await c.suspend(UUID, { signal: longLived.signal });
-    await expect(c.resume(UUID, { signal: longLived.signal, timeoutMs: 20 })).rejects.toMatchObject({
-      code: "NOVAKIT_TIMEOUT",
-    });
+    await expect(c.resume(UUID, { signal: longLived.signal, timeoutMs: 20 })).rejects.toMatchObject(
+      {
+        code: "NOVAKIT_TIMEOUT",
+      },
+    );
     expect(getEventListeners(longLived.signal, "abort")).toHaveLength(0);
   });
 
