@@ -1,5 +1,7 @@
 // Handle and memory leaks: 10,000 define/create/info/destroy/undefine
-// cycles on one connection (libvirt's test driver, in process). Prints RSS
+// cycles on one connection, with a lifecycle listener (libvirt's test
+// driver in process; BENCH_URI=test+unix:///default through libvirtd, and
+// the binding's event loop with it). Prints RSS
 // after a warm-up and every 1,000 cycles after it; the acceptance is RSS
 // flat within 10% of the post-warm-up figure.
 import { randomUUID } from "node:crypto";
@@ -12,6 +14,12 @@ if (unavailableReason) {
 const URI = process.env.BENCH_URI ?? "test:///default";
 const CYCLES = Number(process.env.LEAK_CYCLES ?? 10_000);
 const conn = await Connection.open(URI);
+// Events too: each cycle's lifecycle events cross from libvirt's event loop
+// thread into JavaScript, the path most likely to leak per event.
+let events = 0;
+const stopEvents = await conn.onDomainLifecycle(() => {
+  events += 1;
+});
 const xml = (u) =>
   `<domain type='test'><name>leak-${u}</name><uuid>${u}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
 async function cycle() {
@@ -38,9 +46,10 @@ for (let i = 1; i <= CYCLES; i++) {
     process.stderr.write(`  ${i} cycles: RSS ${mib().toFixed(1)} MiB\n`);
   }
 }
+await stopEvents();
 await conn.close();
 const worst = Math.max(...samples);
 const growth = ((worst - base) / base) * 100;
 console.log(
-  `RSS after warm-up ${base.toFixed(1)} MiB; worst over ${CYCLES} cycles ${worst.toFixed(1)} MiB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%, target within 10%)`,
+  `${URI}: RSS after warm-up ${base.toFixed(1)} MiB; worst over ${CYCLES} cycles ${worst.toFixed(1)} MiB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%, target within 10%); ${events} events delivered`,
 );

@@ -77,6 +77,29 @@ describe.skipIf(skipReason !== undefined)("node-libvirt through libvirtd", () =>
     }
   });
 
+  it("still delivers an event that arrives while the connection is idle after a burst of calls", async () => {
+    // During a burst the binding's loop parks the socket (the calling
+    // threads read what arrives); an event sent once the burst is over must
+    // still be read and delivered, not wait for the next call.
+    const [a, b] = await Promise.all([Connection.open(URI), Connection.open(URI)]);
+    try {
+      const uuid = randomUUID();
+      const seen: number[] = [];
+      const stop = await a.onDomainLifecycle((u, event) => {
+        if (u === uuid) seen.push(event);
+      });
+      await Promise.all(Array.from({ length: 8 }, () => cycle(a)));
+      const dom = await b.defineXML(xml(uuid)); // on the other connection: a is idle
+      const deadline = Date.now() + 5000;
+      while (seen.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(seen).toEqual([DomainEvent.Defined]);
+      await dom.undefine();
+      await stop();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it("answers calls from two connections at once, each with its own events", async () => {
     const [a, b] = await Promise.all([Connection.open(URI), Connection.open(URI)]);
     try {

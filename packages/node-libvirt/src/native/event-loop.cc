@@ -19,8 +19,12 @@
 // lock that the threads doing the work need. So descriptors are armed one
 // shot at a time: a callback that consumes its data re-enables its watch
 // (libvirt's does, through updateHandle), which re-arms it at once; one
-// that leaves the watch alone is parked for a millisecond before it is
-// armed again, so nothing is ever lost, only not spun on.
+// that leaves the watch alone is parked for a millisecond (doubling to 16
+// while it keeps declining) before it is armed again, so nothing is ever
+// lost, only not spun on. Only a callback's own update ends a park: the
+// remote client also toggles its watch from the calling threads every time
+// the buck changes hands, and re-arming on those woke the loop thread once
+// a call, for nothing.
 //
 // The semantics follow libvirt's documentation for virEventRegisterImpl:
 // callbacks run on the loop thread without any lock held (they may add,
@@ -33,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <mutex>
@@ -94,6 +99,7 @@ struct Descriptor {
   bool in_set = false;
   bool armed = false;      // one-shot: disarmed by epoll when it reports
   uint64_t parked_until = 0;  // when a disarmed descriptor is armed again
+  uint64_t park_ms = 0;       // the last park's length: doubles while callbacks keep declining
   std::vector<int> watches;
 };
 
@@ -140,6 +146,7 @@ class EpollLoop {
       if (std::this_thread::get_id() == loop_thread_) {
         d->second.armed = false;
         d->second.parked_until = 0;
+        d->second.park_ms = 0;
       }
       SyncLocked(it->second.fd, d->second);
     }
@@ -241,7 +248,13 @@ class EpollLoop {
 
  private:
   static constexpr uint64_t kWakeKey = std::numeric_limits<uint64_t>::max();
+  // A park starts at 1 ms and doubles, up to 16 ms, while the callback keeps
+  // declining: through a busy remote connection the threads making calls
+  // read everything that arrives (events too, which reach the loop by a
+  // timer), so a longer park loses nothing and saves the loop thread's
+  // wake-ups. A callback that consumes starts over at 1 ms.
   static constexpr uint64_t kParkMs = 1;
+  static constexpr uint64_t kParkMaxMs = 16;
 
   static uint64_t Key(int fd, uint32_t serial) {
     return (static_cast<uint64_t>(serial) << 32) | static_cast<uint32_t>(fd);
@@ -330,7 +343,11 @@ class EpollLoop {
     std::lock_guard<std::mutex> lock(mutex_);
     auto d = descriptors_.find(fd);
     if (d == descriptors_.end() || d->second.serial != serial) return;
-    if (d->second.in_set && !d->second.armed) d->second.parked_until = NowMs() + kParkMs;
+    if (d->second.in_set && !d->second.armed) {
+      Descriptor& parked = d->second;
+      parked.park_ms = parked.park_ms == 0 ? kParkMs : std::min(parked.park_ms * 2, kParkMaxMs);
+      parked.parked_until = NowMs() + parked.park_ms;
+    }
   }
 
   /** Arms again the descriptors whose park is over. */
