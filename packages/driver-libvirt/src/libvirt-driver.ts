@@ -699,8 +699,10 @@ export class LibvirtDriver implements ComputeDriver {
       this.#present.add(uuid);
       return;
     }
-    const quiet = (this.#quietUntil.get(uuid) ?? 0) - Date.now();
-    setTimeout(() => void this.#reconcile(uuid), Math.max(0, quiet));
+    // Within an operation or its quiet window the operation's own end has
+    // a reconcile scheduled already: nothing to add, not even a timer.
+    if ((this.#busy.get(uuid) ?? 0) > 0 || (this.#quietUntil.get(uuid) ?? 0) > Date.now()) return;
+    setTimeout(() => void this.#reconcile(uuid), 0);
   }
 
   async #reconcile(uuid: string): Promise<void> {

@@ -5,7 +5,19 @@ import libvirt
 
 libvirt.registerErrorHandler(lambda *a: None, None)
 uri, n, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# "events": as an application that needs lifecycle events runs it (Nova's
+# libvirt driver does): libvirt's default event loop on a thread of its
+# own, registered before the connection opens, and a lifecycle callback.
+with_events = len(sys.argv) > 4 and sys.argv[4] == "events"
+if with_events:
+    libvirt.virEventRegisterDefaultImpl()
+    def loop():
+        while True:
+            libvirt.virEventRunDefaultImpl()
+    threading.Thread(target=loop, daemon=True).start()
 conn = libvirt.open(uri)
+if with_events:
+    conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, lambda *a: None, None)
 
 def xml(u):
     return f"<domain type='test'><name>pyb-{u}</name><uuid>{u}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>"
