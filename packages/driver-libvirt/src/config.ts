@@ -8,7 +8,7 @@ export interface LibvirtDriverConfig {
   uri: string;
   /** libvirt's domain type; by default "test" on the test driver and "qemu" (TCG) elsewhere. */
   domainType?: "test" | "qemu" | "kvm";
-  /** Worker threads for libvirt calls; by default 1 in process, 8 through a daemon. */
+  /** Worker threads for libvirt calls; by default 2 in process, 8 through a daemon. */
   threads?: number;
   /** How long after an operation its own libvirt events are ignored, in ms (default 1000). */
   eventQuietMs?: number;

@@ -58,9 +58,11 @@ void Executor::Submit(Job* job) {
   size_t before = inflight_.fetch_add(1);
   if (before == 0) uv_ref(reinterpret_cast<uv_handle_t*>(async_));
   spin_until_ns_ = uv_hrtime() + kSpinWindowNs;
-  // Poll only while calls are short: through a daemon, a polling JavaScript
-  // thread takes a core the daemon needs and the round trip gets slower.
-  if (!idling_ && run_ns_avg_.load(std::memory_order_relaxed) < kPollBelowNs) {
+  // Poll only for a lone call, and only while calls are short. With several
+  // in flight the workers need the cores more than the wake-ups cost (in
+  // process, the calls' own work is the limit); through a daemon, a polling
+  // JavaScript thread takes a core the daemon needs.
+  if (!idling_ && before == 0 && run_ns_avg_.load(std::memory_order_relaxed) < kPollBelowNs) {
     idling_ = true;
     polling_.store(true);
     uv_idle_start(idle_, &Executor::OnIdle);
@@ -126,7 +128,8 @@ void Executor::OnAsync(uv_async_t* handle) { static_cast<Executor*>(handle->data
 void Executor::OnIdle(uv_idle_t* handle) {
   auto* self = static_cast<Executor*>(handle->data);
   self->Drain();
-  if (self->inflight_.load() == 0 || uv_hrtime() > self->spin_until_ns_) {
+  size_t inflight = self->inflight_.load();
+  if (inflight != 1 || uv_hrtime() > self->spin_until_ns_) {  // done, or no longer a lone call
     uv_idle_stop(handle);
     self->idling_ = false;
     self->polling_.store(false);
@@ -149,9 +152,12 @@ void Executor::Drain() {
       job->Release();     // ...before its libvirt references and buffers go
       delete job;
     }
-  }
-  if (inflight_.fetch_sub(batch.size()) == batch.size()) {
-    uv_unref(reinterpret_cast<uv_handle_t*>(async_));
+    // Counted out before the scope closes: the microtasks it runs submit
+    // the callers' next calls, and Submit must see these as finished (a
+    // sequential caller's next call is then a lone call, which polls).
+    if (inflight_.fetch_sub(batch.size()) == batch.size()) {
+      uv_unref(reinterpret_cast<uv_handle_t*>(async_));
+    }
   }
 }
 
