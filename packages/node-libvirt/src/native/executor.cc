@@ -86,11 +86,13 @@ void Executor::WorkerLoop() {
     // costs more than the call itself on libvirt's in-process drivers.
     // Only one worker spins at a time; the rest sleep, so spinning never
     // takes more than one core from the JavaScript thread and the calls.
-    // And only while this is the lone call in flight: with several in
-    // flight the next job is rarely microseconds away, and on a small host
+    // And only while this is the lone call in flight, and calls are short:
+    // with several in flight, or through a daemon (where the next call
+    // comes a round trip and some JavaScript later, never within the spin),
     // the cycles are better left to the calls and to libvirtd.
     bool expected = false;
-    if (inflight_.load() <= 1 && spinner_.compare_exchange_strong(expected, true)) {
+    if (inflight_.load() <= 1 && run_ns_avg_.load(std::memory_order_relaxed) < kPollBelowNs &&
+        spinner_.compare_exchange_strong(expected, true)) {
       auto spin_until = clock::now() + kWorkerSpin;
       while (queued_.load(std::memory_order_acquire) == 0 && clock::now() < spin_until) {
         std::this_thread::yield();
