@@ -33,7 +33,16 @@ function call<A extends unknown[], R>(name: string): Fn<A, R> {
  * small host. Through a daemon, calls are round trips and pipeline well.
  */
 function defaultThreads(uri: string): number {
-  return /^[a-z]+:\/\/\//.test(uri) && uri.startsWith("test:") ? 2 : 8;
+  return inProcess(uri) ? 2 : 8;
+}
+
+/**
+ * Whether libvirt runs the URI's driver in this process, its calls taking
+ * microseconds: the test driver without a transport (test:///default).
+ * Everything else here goes through a daemon (qemu:///system included).
+ */
+function inProcess(uri: string): boolean {
+  return /^test:\/\//.test(uri);
 }
 
 /**
@@ -54,7 +63,7 @@ export class Connection {
   /** Opens `uri`; `threads` is the number of calls that may run at once (default 2 in process, 8 otherwise). */
   static async open(uri: string, options: { threads?: number } = {}): Promise<Connection> {
     const b: NativeBinding = native();
-    const handle = new b.Connection(options.threads ?? defaultThreads(uri));
+    const handle = new b.Connection(options.threads ?? defaultThreads(uri), inProcess(uri));
     await call<[NativeHandle, string], Promise<void>>("connectOpen")(handle, uri);
     return new Connection(uri, handle);
   }

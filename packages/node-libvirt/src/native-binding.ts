@@ -11,7 +11,7 @@ export type NativeHandle = { readonly __native: unique symbol };
 // The addon's functions, each taking its handle first. Typed loosely here;
 // the classes in this package give them their real signatures.
 export type NativeBinding = Record<string, (...args: never[]) => unknown> & {
-  Connection: new (threads: number) => NativeHandle;
+  Connection: new (threads: number, shortCalls: boolean) => NativeHandle;
 };
 
 const addonPath = fileURLToPath(new URL("../build/Release/node_libvirt.node", import.meta.url));

@@ -16,7 +16,8 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
 
 Connection::Connection(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Connection>(info) {
   int threads = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 4;
-  executor_ = std::make_unique<Executor>(info.Env(), threads < 1 ? 1 : (threads > 64 ? 64 : threads));
+  bool short_calls = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+  executor_ = std::make_unique<Executor>(info.Env(), threads < 1 ? 1 : (threads > 64 ? 64 : threads), short_calls);
 }
 
 Connection::~Connection() { Close(); }

@@ -31,8 +31,10 @@ void Job::Settle(Napi::Env env) {
   }
 }
 
-Executor::Executor(Napi::Env env, int threads)
-    : env_(env), async_context_(std::make_unique<Napi::AsyncContext>(env, "novakit:libvirt")) {
+Executor::Executor(Napi::Env env, int threads, bool short_calls)
+    : env_(env),
+      async_context_(std::make_unique<Napi::AsyncContext>(env, "novakit:libvirt")),
+      short_calls_(short_calls) {
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   async_ = new uv_async_t;
@@ -48,10 +50,6 @@ Executor::Executor(Napi::Env env, int threads)
 Executor::~Executor() { Shutdown(); }
 
 constexpr uint64_t kSpinWindowNs = 200 * 1000;
-// Above this average call time the event loop sleeps between completions
-// instead of polling for them: measured here, a test-driver call in process
-// takes 2-10 us and a round trip through libvirtd 100 us or more.
-constexpr uint64_t kPollBelowNs = 40 * 1000;
 constexpr auto kWorkerSpin = std::chrono::microseconds(50);
 
 void Executor::Submit(Job* job) {
@@ -62,7 +60,7 @@ void Executor::Submit(Job* job) {
   // in flight the workers need the cores more than the wake-ups cost (in
   // process, the calls' own work is the limit); through a daemon, a polling
   // JavaScript thread takes a core the daemon needs.
-  if (!idling_ && before == 0 && run_ns_avg_.load(std::memory_order_relaxed) < kPollBelowNs) {
+  if (!idling_ && before == 0 && short_calls_) {
     idling_ = true;
     polling_.store(true);
     uv_idle_start(idle_, &Executor::OnIdle);
@@ -91,8 +89,7 @@ void Executor::WorkerLoop() {
     // comes a round trip and some JavaScript later, never within the spin),
     // the cycles are better left to the calls and to libvirtd.
     bool expected = false;
-    if (inflight_.load() <= 1 && run_ns_avg_.load(std::memory_order_relaxed) < kPollBelowNs &&
-        spinner_.compare_exchange_strong(expected, true)) {
+    if (short_calls_ && inflight_.load() <= 1 && spinner_.compare_exchange_strong(expected, true)) {
       auto spin_until = clock::now() + kWorkerSpin;
       while (queued_.load(std::memory_order_acquire) == 0 && clock::now() < spin_until) {
         std::this_thread::yield();
@@ -108,13 +105,7 @@ void Executor::WorkerLoop() {
       queue_.pop_front();
       queued_.fetch_sub(1, std::memory_order_relaxed);
     }
-    uint64_t started = uv_hrtime();
     job->Run();
-    // An exponential moving average (1/8 weight) is enough to tell a
-    // microsecond call from a round trip; races between workers only blur it.
-    uint64_t took = uv_hrtime() - started;
-    uint64_t avg = run_ns_avg_.load(std::memory_order_relaxed);
-    run_ns_avg_.store(avg - avg / 8 + took / 8, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(done_mutex_);
       done_.push_back(job);

@@ -55,7 +55,11 @@ class Job {
 
 class Executor {
  public:
-  Executor(Napi::Env env, int threads);
+  /**
+   * `short_calls`: the connection's calls take microseconds (a driver in
+   * this process), so a lone call is worth polling and spinning for.
+   */
+  Executor(Napi::Env env, int threads, bool short_calls);
   ~Executor();
   void Submit(Job* job);
   /** Stops the workers after the queued jobs; pending promises still settle. */
@@ -91,11 +95,14 @@ class Executor {
   std::atomic<bool> polling_{false};  // mirrors idling_ for the workers
   uint64_t spin_until_ns_ = 0;
   std::atomic<size_t> inflight_{0};
-  // How long a call takes on its worker, as a moving average in ns. Polling
-  // pays only when calls are short (an in-process driver): through a daemon
-  // a call is a round trip of a hundred microseconds or more, and a polling
-  // JavaScript thread would take a core the daemon needs.
-  std::atomic<uint64_t> run_ns_avg_{0};
+  // Polling and spinning pay only when calls are short (a driver in this
+  // process): through a daemon a call is a round trip of a hundred
+  // microseconds or more, the next call never comes within a spin, and a
+  // polling JavaScript thread takes a core the daemon needs. (A moving
+  // average of call times was tried instead: in process it hovered around
+  // any threshold, since a define parses XML for 50-100 us, and sequential
+  // callers lost half their rate when it crossed.)
+  const bool short_calls_;
 };
 
 }  // namespace novakit
