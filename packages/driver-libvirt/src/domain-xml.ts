@@ -16,8 +16,6 @@ export interface InstanceRecord {
   blockDevices?: { id: string; deviceName: string; source: string; readOnly: boolean }[];
   /** Network interfaces by the core's port id: the network and the MAC address each got. */
   interfaces?: InterfaceRecord[];
-  /** The root disk's volume in the storage pool, when the instance has one. */
-  rootVolume?: { pool: string; name: string };
 }
 
 /** A network interface as the driver keeps it. */

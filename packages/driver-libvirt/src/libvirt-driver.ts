@@ -38,7 +38,7 @@ import {
   Unsupported,
   validate,
 } from "@novakit/driver-api";
-import type { Connection, Domain, StoragePool } from "@novakit/node-libvirt";
+import type { Connection, Domain, StoragePool, StorageVol } from "@novakit/node-libvirt";
 import type { LibvirtDriverConfig } from "./config.js";
 import {
   buildDomainXmlFor,
@@ -141,9 +141,10 @@ export class LibvirtDriver implements ComputeDriver {
       });
     }
     const conn = this.#conn;
-    // Only power changes matter here; definitions and removals are the
-    // driver's own doing, and skipping them saves a wake-up each.
-    // Registered before the listing, so no definition falls between the two.
+    // Power changes, and definitions (which keep the set of taken UUIDs
+    // whole); removals are not wanted (see #present), and skipping them in
+    // the binding saves a wake-up each. Registered before the listing, so no
+    // definition falls between the two.
     this.#stopEvents = await conn.onDomainLifecycle(
       (uuid, event) => this.#onLibvirtEvent(uuid, event),
       // defined, started, suspended, resumed, stopped, shutdown, pmsuspended, crashed
@@ -304,15 +305,14 @@ export class LibvirtDriver implements ComputeDriver {
             flavor: { ...request.flavor },
             owner: { ...request.owner },
             image: { ...request.image },
-            ...(interfaces.length > 0 ? { interfaces } : {}),
-            ...(root === undefined ? {} : { rootVolume: root.record }),
+            ...(interfaces.length > 0 ? { interfaces: interfaces.map((i) => i.nic) } : {}),
           };
           const xml = buildDomainXmlFor(kept, request, {
             ...this.#xmlOptions(uuid),
             ...(root === undefined ? {} : { rootDiskPath: root.path }),
-            interfaces: interfaces.map((i) => ({
-              macAddress: i.macAddress,
-              target: this.#targetOf(i.network),
+            interfaces: interfaces.map(({ nic, target }) => ({
+              macAddress: nic.macAddress,
+              target,
             })),
           });
           const domain = await conn.defineXML(xml);
@@ -742,10 +742,11 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   /**
-   * The interfaces a spawn asks for, checked and given MAC addresses. A
-   * network the config does not map is refused by its place in the request.
+   * The interfaces a spawn asks for, checked, given MAC addresses, and
+   * where each plugs in. A network the config does not map is refused by
+   * its place in the request.
    */
-  #interfacesFor(request: SpawnRequest): InterfaceRecord[] {
+  #interfacesFor(request: SpawnRequest): { nic: InterfaceRecord; target: InterfaceTarget }[] {
     const wanted = request.networks ?? [];
     if (wanted.length === 0) return [];
     this.#require("network-interface", "spawn with networks");
@@ -754,8 +755,10 @@ export class LibvirtDriver implements ComputeDriver {
       if (seen.has(n.id))
         throw new InvalidSpec(`/networks/${i}/id`, `port ${n.id} is asked for twice`);
       seen.add(n.id);
-      this.#targetOf(n.network, `/networks/${i}/network`);
-      return { id: n.id, network: n.network, macAddress: n.macAddress ?? randomMac() };
+      return {
+        nic: { id: n.id, network: n.network, macAddress: n.macAddress ?? randomMac() },
+        target: this.#targetOf(n.network, `/networks/${i}/network`),
+      };
     });
   }
 
@@ -776,25 +779,16 @@ export class LibvirtDriver implements ComputeDriver {
    * The instance's root disk, when the config names a storage pool: a qcow2
    * volume over the image, sized by the flavor (or the image when it says 0).
    */
-  async #createRootDisk(request: SpawnRequest): Promise<
-    | {
-        volume: Awaited<ReturnType<StoragePool["volumeCreateXML"]>>;
-        path: string;
-        record: NonNullable<InstanceRecord["rootVolume"]>;
-      }
-    | undefined
-  > {
+  async #createRootDisk(
+    request: SpawnRequest,
+  ): Promise<{ volume: StorageVol; path: string } | undefined> {
     const pool = this.#pool;
     if (pool === undefined) return undefined;
     const image = await resolveImage(request.image, this.#config.imageDir);
     const bytes = rootDiskBytes(request.flavor.rootDiskGiB, image, request.image.id);
     const volume = await pool.volumeCreateXML(rootVolumeXml(request.uuid, bytes, image));
     try {
-      return {
-        volume,
-        path: await volume.getPath(),
-        record: { pool: this.#config.storagePool ?? "", name: rootVolumeName(request.uuid) },
-      };
+      return { volume, path: await volume.getPath() };
     } catch (err) {
       await volume.delete().catch(() => {});
       throw err;
