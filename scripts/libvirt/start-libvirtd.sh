@@ -8,9 +8,18 @@ set -euo pipefail
 socket=/run/libvirt/libvirt-sock
 # Both daemons refuse to start without their log directory.
 mkdir -p /var/log/libvirt /run/libvirt
-# QEMU domains log through virtlogd; start it alongside the daemon.
-if command -v virtlogd >/dev/null 2>&1 && [ ! -S /run/libvirt/virtlogd-sock ]; then
+# QEMU domains log through virtlogd; start it alongside the daemon. Ask for
+# the process, not the socket file: a daemon killed with the session that
+# started it leaves its socket behind, and QEMU domains then fail with
+# "Failed to connect socket to '/run/libvirt/virtlogd-sock'".
+if command -v virtlogd >/dev/null 2>&1 && ! pgrep -x virtlogd >/dev/null; then
+  rm -f /run/libvirt/virtlogd-sock /run/libvirt/virtlogd-admin-sock
   virtlogd -d
+  for _ in $(seq 1 50); do [ -S /run/libvirt/virtlogd-sock ] && break; sleep 0.1; done
+  if [ ! -S /run/libvirt/virtlogd-sock ]; then
+    echo "novakit: virtlogd did not create /run/libvirt/virtlogd-sock within 5 s; see /var/log/libvirt/" >&2
+    exit 1
+  fi
 fi
 if ! command -v libvirtd >/dev/null 2>&1; then
   virsh -c test+unix:///default version >/dev/null 2>&1 && exit 0
