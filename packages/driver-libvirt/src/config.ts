@@ -26,8 +26,19 @@ export interface LibvirtDriverConfig {
    * Set, every instance gets one, and on QEMU the driver takes snapshots.
    */
   storagePool?: string;
-  /** Where images named by id, or by a relative location, are found: a host's image cache. */
+  /**
+   * The host's image cache: where a spawn's image is found, by its id or its
+   * location. A location must resolve (links followed) inside it; nothing
+   * outside is ever handed to a guest.
+   */
   imageDir?: string;
+  /**
+   * The directories volumes may be attached from: a block device's source
+   * must resolve (links followed) to a regular file or a block device inside
+   * one of them. Set, the driver declares block-device on QEMU. Keep them
+   * apart from the storage pool (other instances' root disks) and imageDir.
+   */
+  volumeDirs?: string[];
   /**
    * The networks instances may plug into: the core's network name -> a
    * libvirt network ("default"), or a host bridge as "bridge:br0". Set, the
@@ -54,6 +65,13 @@ export const libvirtConfigSchema = {
     consoleLogDir: { type: "string", pattern: "^/" },
     storagePool: { type: "string", minLength: 1, maxLength: 255 },
     imageDir: { type: "string", pattern: "^/" },
+    volumeDirs: {
+      type: "array",
+      minItems: 1,
+      maxItems: 64,
+      uniqueItems: true,
+      items: { type: "string", pattern: "^/" },
+    },
     networks: {
       type: "object",
       minProperties: 1,

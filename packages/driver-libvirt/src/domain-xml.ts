@@ -1,5 +1,15 @@
 import type { SpawnRequest } from "@novakit/driver-api";
-import { decodeOpaque, encodeOpaque, escapeXml } from "./xml.js";
+import {
+  childElements,
+  decodeOpaque,
+  element,
+  encodeOpaque,
+  namespacedElement,
+  parseXml,
+  serialize,
+  type XmlChild,
+  type XmlElement,
+} from "./xml.js";
 
 /** The XML namespace of the instance record the driver keeps in each domain's metadata. */
 export const METADATA_NS = "https://novakit.dev/xmlns/instance/1";
@@ -13,7 +23,14 @@ export interface InstanceRecord {
   owner: SpawnRequest["owner"];
   image: SpawnRequest["image"];
   /** Attached volumes by the core's id: the guest-visible device each got. */
-  blockDevices?: { id: string; deviceName: string; source: string; readOnly: boolean }[];
+  blockDevices?: {
+    id: string;
+    deviceName: string;
+    /** The real path of the volume's file or block device. */
+    source: string;
+    readOnly: boolean;
+    block?: boolean;
+  }[];
   /** Network interfaces by the core's port id: the network and the MAC address each got. */
   interfaces?: InterfaceRecord[];
 }
@@ -54,8 +71,8 @@ export interface DomainXmlOptions {
 }
 
 /**
- * The domain XML for a spawn request. Every value from the request goes
- * through escapeXml or encodeOpaque; the instance's display name and
+ * The domain XML for a spawn request. The document is built as a tree, so
+ * every value is escaped by the serialiser; the instance's display name and
  * metadata are kept only inside the novakit metadata element, as opaque
  * text, so nothing in them can change the domain's configuration.
  */
@@ -79,117 +96,182 @@ export function buildDomainXmlFor(
   request: SpawnRequest,
   options: DomainXmlOptions,
 ): string {
-  return [
-    `<domain type='${escapeXml(options.domainType)}'>`,
-    `  <name>${escapeXml(domainName(request.uuid))}</name>`,
-    `  <uuid>${escapeXml(request.uuid)}</uuid>`,
-    "  <metadata>",
-    `    ${instanceElement(record)}`,
-    "  </metadata>",
-    `  <memory unit='MiB'>${request.flavor.memoryMiB}</memory>`,
-    `  <currentMemory unit='MiB'>${request.flavor.memoryMiB}</currentMemory>`,
-    `  <vcpu>${request.flavor.vcpus}</vcpu>`,
-    ...osElement(options),
-    "  <on_poweroff>destroy</on_poweroff>",
-    "  <on_reboot>restart</on_reboot>",
-    "  <on_crash>destroy</on_crash>",
-    ...devices(options),
-    "</domain>",
-  ].join("\n");
+  const memory = String(request.flavor.memoryMiB);
+  return serialize(
+    element("domain", { type: options.domainType }, [
+      element("name", {}, [domainName(request.uuid)]),
+      element("uuid", {}, [request.uuid]),
+      element("metadata", {}, [instanceTree(record)]),
+      element("memory", { unit: "MiB" }, [memory]),
+      element("currentMemory", { unit: "MiB" }, [memory]),
+      element("vcpu", {}, [String(request.flavor.vcpus)]),
+      osElement(options),
+      // ACPI lets a QEMU guest hear a power button and hot-plug PCI devices
+      // (volumes, interfaces); libvirt's test driver knows no features.
+      options.domainType !== "test" && element("features", {}, [element("acpi")]),
+      element("on_poweroff", {}, ["destroy"]),
+      element("on_reboot", {}, ["restart"]),
+      element("on_crash", {}, ["destroy"]),
+      devicesElement(options),
+    ]),
+  );
 }
 
-function osElement(options: DomainXmlOptions): string[] {
-  if (options.boot === undefined) return ["  <os><type>hvm</type></os>"];
+function osElement(options: DomainXmlOptions): XmlElement {
+  if (options.boot === undefined) return element("os", {}, [element("type", {}, ["hvm"])]);
   const { kernel, initrd, cmdline } = options.boot;
-  return [
-    "  <os>",
-    "    <type arch='x86_64' machine='pc'>hvm</type>",
-    `    <kernel>${escapeXml(kernel)}</kernel>`,
-    ...(initrd ? [`    <initrd>${escapeXml(initrd)}</initrd>`] : []),
-    `    <cmdline>${escapeXml(cmdline)}</cmdline>`,
-    "  </os>",
-    "  <features><acpi/></features>",
-  ];
+  return element("os", {}, [
+    element("type", { arch: "x86_64", machine: "pc" }, ["hvm"]),
+    element("kernel", {}, [kernel]),
+    initrd !== undefined && element("initrd", {}, [initrd]),
+    element("cmdline", {}, [cmdline]),
+  ]);
 }
 
-function devices(options: DomainXmlOptions): string[] {
-  const inside: string[] = [];
+function devicesElement(options: DomainXmlOptions): XmlElement | undefined {
+  const inside: XmlChild[] = [];
   if (options.rootDiskPath !== undefined) {
     inside.push(
-      `    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${escapeXml(options.rootDiskPath)}'/><target dev='vda' bus='virtio'/></disk>`,
+      element("disk", { type: "file", device: "disk" }, [
+        element("driver", { name: "qemu", type: "qcow2" }),
+        element("source", { file: options.rootDiskPath }),
+        element("target", { dev: "vda", bus: "virtio" }),
+      ]),
     );
   }
   for (const nic of options.interfaces ?? [])
-    inside.push(`    ${interfaceXml(nic.macAddress, nic.target)}`);
+    inside.push(interfaceTree(nic.macAddress, nic.target));
   if (options.consoleLog !== undefined) {
     inside.push(
-      `    <serial type='file'><source path='${escapeXml(options.consoleLog)}'/><target port='0'/></serial>`,
-      "    <memballoon model='none'/>",
+      element("serial", { type: "file" }, [
+        element("source", { path: options.consoleLog }),
+        element("target", { port: "0" }),
+      ]),
+      element("memballoon", { model: "none" }),
     );
   }
-  return inside.length === 0 ? [] : ["  <devices>", ...inside, "  </devices>"];
+  return inside.length === 0 ? undefined : element("devices", {}, inside);
+}
+
+function interfaceTree(macAddress: string, target: InterfaceTarget): XmlElement {
+  return element("interface", { type: target.type }, [
+    element("mac", { address: macAddress }),
+    element(
+      "source",
+      target.type === "network" ? { network: target.name } : { bridge: target.name },
+    ),
+    element("model", { type: "virtio" }),
+  ]);
 }
 
 /** An interface element: on a libvirt network or a host bridge, virtio, with its MAC address. */
 export function interfaceXml(macAddress: string, target: InterfaceTarget): string {
-  const source =
-    target.type === "network"
-      ? `<source network='${escapeXml(target.name)}'/>`
-      : `<source bridge='${escapeXml(target.name)}'/>`;
-  return `<interface type='${target.type}'><mac address='${escapeXml(macAddress)}'/>${source}<model type='virtio'/></interface>`;
+  return serialize(interfaceTree(macAddress, target));
 }
 
-/** The metadata element alone, as virDomainSetMetadata takes it. */
+function instanceTree(record: InstanceRecord): XmlElement {
+  return namespacedElement(METADATA_NS, "instance", [element("data", {}, [encodeOpaque(record)])]);
+}
+
+/**
+ * The metadata element alone, as virDomainSetMetadata takes it: libvirt
+ * files it under the namespace given beside it, with its own prefix.
+ */
 export function instanceElement(record: InstanceRecord): string {
-  return `<${METADATA_PREFIX}:instance xmlns:${METADATA_PREFIX}="${METADATA_NS}"><${METADATA_PREFIX}:data>${encodeOpaque(record)}</${METADATA_PREFIX}:data></${METADATA_PREFIX}:instance>`;
+  return serialize(instanceTree(record));
 }
 
 /**
  * Reads the instance record back from the metadata element libvirt returns
- * (it may rename the prefix), or undefined when the domain has none: a
- * domain novakit did not create.
+ * for novakit's namespace (virDomainGetMetadata hands it back with the
+ * namespace stripped, or under a prefix of its choosing), or undefined when
+ * there is none or it holds something else: a domain novakit did not create.
  */
 export function parseInstanceElement(xml: string): InstanceRecord | undefined {
-  const match = /<(?:[A-Za-z0-9_-]+:)?data>([\s\S]*?)<\/(?:[A-Za-z0-9_-]+:)?data>/.exec(xml);
-  if (match?.[1] === undefined) return undefined;
+  if (xml === "") return undefined;
   try {
-    return decodeOpaque<InstanceRecord>(match[1]);
+    const root = parseXml(xml).documentElement;
+    if (root === null || root.localName !== "instance") return undefined;
+    if (root.namespaceURI !== null && root.namespaceURI !== METADATA_NS) return undefined;
+    const data = childElements(root, "data")[0];
+    if (data === undefined) return undefined;
+    const record = decodeOpaque(data.textContent ?? "");
+    return isInstanceRecord(record) ? record : undefined;
   } catch {
     return undefined;
   }
 }
 
+function isInstanceRecord(value: unknown): value is InstanceRecord {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    typeof r.name === "string" &&
+    typeof r.metadata === "object" &&
+    r.metadata !== null &&
+    typeof r.flavor === "object" &&
+    typeof r.owner === "object" &&
+    typeof r.image === "object"
+  );
+}
+
 /**
- * The disk element for an attached volume. The core's id is not put in the
- * XML (libvirt limits aliases and serials); the driver keeps id -> device in
- * the instance record instead.
+ * The disk element for an attached volume: raw, so the hypervisor never
+ * interprets a volume's contents as an image format that names other files.
+ * The core's id is not put in the XML (libvirt limits aliases and serials);
+ * the driver keeps id -> device in the instance record instead.
  */
 export function diskXml(
   source: string,
   deviceName: string,
   readOnly: boolean,
   bus = "virtio",
+  sourceType: "file" | "block" = "file",
 ): string {
-  return [
-    "<disk type='file' device='disk'>",
-    "<driver name='qemu' type='raw'/>",
-    `<source file='${escapeXml(source)}'/>`,
-    `<target dev='${escapeXml(deviceName)}' bus='${escapeXml(bus)}'/>`,
-    readOnly ? "<readonly/>" : "",
-    "</disk>",
-  ].join("");
+  return serialize(
+    element("disk", { type: sourceType, device: "disk" }, [
+      element("driver", { name: "qemu", type: "raw" }),
+      element("source", sourceType === "file" ? { file: source } : { dev: source }),
+      element("target", { dev: deviceName, bus }),
+      readOnly && element("readonly"),
+    ]),
+  );
 }
 
-/** The guest device names a domain's XML already uses (vda, vdb, ...). */
+/** The guest device names a domain's XML already uses (vda, vdb, ...), read by a parser. */
 export function usedDeviceNames(domainXml: string): Set<string> {
-  return new Set([...domainXml.matchAll(/<target dev='([^']+)'/g)].map((m) => m[1] ?? ""));
+  const root = parseXml(domainXml).documentElement;
+  const names = new Set<string>();
+  if (root === null) return names;
+  const devices = root.localName === "devices" ? [root] : childElements(root, "devices");
+  for (const container of devices) {
+    for (const disk of childElements(container, "disk")) {
+      for (const target of childElements(disk, "target")) {
+        const dev = target.getAttribute("dev");
+        if (dev) names.add(dev);
+      }
+    }
+  }
+  return names;
 }
 
-/**
- * The record as virDomainSetMetadata takes it: libvirt puts the element in
- * the namespace (with the prefix) given beside it, so the element here
- * carries only a default namespace declaration.
- */
-export function instanceElementForUpdate(record: InstanceRecord): string {
-  return `<instance xmlns="${METADATA_NS}"><data>${encodeOpaque(record)}</data></instance>`;
+/** A snapshot's XML for virDomainSnapshotCreateXML: its id as the name, the rest as opaque text. */
+export function snapshotXml(id: string, description: unknown): string {
+  return serialize(
+    element("domainsnapshot", {}, [
+      element("name", {}, [id]),
+      element("description", {}, [encodeOpaque(description)]),
+    ]),
+  );
+}
+
+/** The description a snapshot's XML carries, decoded, or undefined when it has none novakit wrote. */
+export function parseSnapshotDescription(xml: string): unknown {
+  try {
+    const root = parseXml(xml).documentElement;
+    const description = root === null ? undefined : childElements(root, "description")[0];
+    return description === undefined ? undefined : decodeOpaque(description.textContent ?? "");
+  } catch {
+    return undefined;
+  }
 }

@@ -38,26 +38,29 @@ import {
   Unsupported,
   validate,
 } from "@novakit/driver-api";
-import type { Connection, Domain, StoragePool, StorageVol } from "@novakit/node-libvirt";
+import type { Connection, Domain } from "@novakit/node-libvirt";
 import type { LibvirtDriverConfig } from "./config.js";
 import {
   buildDomainXmlFor,
   type DomainXmlOptions,
   diskXml,
+  domainName,
   type InstanceRecord,
   type InterfaceRecord,
   type InterfaceTarget,
-  instanceElementForUpdate,
+  instanceElement,
   interfaceXml,
   METADATA_NS,
   METADATA_PREFIX,
   parseInstanceElement,
+  parseSnapshotDescription,
+  snapshotXml,
   usedDeviceNames,
 } from "./domain-xml.js";
-import { toContractError } from "./errors.js";
+import { isLibvirtCode, LibvirtCode, toContractError } from "./errors.js";
+import { confineToDirectories, realDirectories } from "./host-paths.js";
 import { isActive, mapLibvirtState } from "./power-state.js";
-import { resolveImage, rootDiskBytes, rootVolumeName, rootVolumeXml } from "./root-disk.js";
-import { decodeOpaque, encodeOpaque, escapeXml } from "./xml.js";
+import { RootVolumes } from "./root-volumes.js";
 
 type NodeLibvirt = typeof import("@novakit/node-libvirt");
 
@@ -67,8 +70,10 @@ const MODIFY_CONFIG = 2;
 const MODIFY_CONFIG_XML = 2; // VIR_DOMAIN_XML_INACTIVE: the persistent definition
 const VCPU_MAXIMUM = 4;
 const METADATA_ELEMENT = 2;
-const OPERATION_INVALID = 55;
+const LIST_TRANSIENT = 8;
 const LIBVIRT_EVENT_DEFINED = 0;
+// Buses whose disks QEMU can plug into a running guest.
+const HOT_PLUG_BUSES = new Set(["virtio", "scsi"]);
 const UNDEFINE_ALL = 1 | 2; // managed save and snapshot metadata (no NVRAM: the test driver refuses that flag, and our domains boot without UEFI)
 
 /**
@@ -85,8 +90,13 @@ export class LibvirtDriver implements ComputeDriver {
   #conn: Connection | undefined;
   #stopEvents: (() => Promise<void>) | undefined;
   #capabilities: Capability[] = [];
-  /** The pool that holds root disks, when the config names one. */
-  #pool: StoragePool | undefined;
+  /** The root disks, when the config names the storage pool that holds them. */
+  #rootVolumes: RootVolumes | undefined;
+  /** The real paths of the configured image and volume directories. */
+  #imageDir: string | undefined;
+  #volumeDirs: string[] = [];
+  /** Destroys in flight: a second destroy of the same instance waits for the first. */
+  readonly #destroying = new Map<string, Promise<void>>();
   /** The power state each instance was last reported in, to turn libvirt events into contract events. */
   readonly #known = new Map<string, PowerState>();
   /** Instances with an operation in flight, or just finished: their libvirt events are the driver's own. */
@@ -150,18 +160,72 @@ export class LibvirtDriver implements ComputeDriver {
       // defined, started, suspended, resumed, stopped, shutdown, pmsuspended, crashed
       { events: [0, 2, 3, 4, 5, 6, 7, 8] },
     );
+    await this.#resolveDirectories();
+    await this.#checkHostResources(conn);
     for (const domain of await conn.listAllDomains()) this.#present.add(domain.getUUIDString());
     await conn.onClose((reason) =>
       this.#host.logger.error("lost the connection to libvirt", { uri, reason }),
     );
+    await this.#removeLeftovers(conn);
     const [type, version] = await Promise.all([conn.getType(), conn.getVersion()]);
-    await this.#checkHostResources(conn);
     this.#capabilities = capabilitiesFor(type, this.#config);
     return {
       hypervisorType: type,
       hypervisorVersion: formatVersion(version),
       capabilities: [...this.#capabilities],
     };
+  }
+
+  /** The image and volume directories, as real paths: a request's file must resolve inside one. */
+  async #resolveDirectories(): Promise<void> {
+    const { imageDir, volumeDirs } = this.#config;
+    try {
+      if (imageDir !== undefined)
+        this.#imageDir = (await realDirectories([imageDir], "imageDir"))[0];
+      if (volumeDirs !== undefined)
+        this.#volumeDirs = await realDirectories(volumeDirs, "volumeDirs");
+    } catch (err) {
+      const e = err as InvalidSpec;
+      throw new HypervisorUnavailable(`config ${e.path.slice(1).replace("/", ".")}: ${e.reason}`);
+    }
+  }
+
+  /**
+   * What a driver process killed halfway left behind, found by what this
+   * driver alone makes: a transient domain of its own (a spawn defines its
+   * domain only after starting it, and a destroy undefines it before
+   * killing it, so a transient one is a spawn or a destroy cut off: the
+   * core never got an answer for it), and a root volume whose instance has
+   * no domain. Both are removed, so nothing leaks and a retried spawn of
+   * the UUID succeeds. Assumes one driver process per connection, as a
+   * compute host runs one.
+   */
+  async #removeLeftovers(conn: Connection): Promise<void> {
+    const removed: string[] = [];
+    for (const domain of await conn.listAllDomains(LIST_TRANSIENT)) {
+      const uuid = domain.getUUIDString();
+      if (domain.getName() !== domainName(uuid)) continue;
+      if ((await this.#recordOrUndefined(domain, uuid)) === undefined) continue; // not ours
+      await domain.destroy().catch((err: unknown) => {
+        if (!isLibvirtCode(err, LibvirtCode.NoDomain, LibvirtCode.OperationInvalid)) throw err;
+      });
+      this.#forget(uuid);
+      removed.push(`domain ${domainName(uuid)}`);
+    }
+    const volumes = this.#rootVolumes;
+    if (volumes !== undefined) {
+      const domains = new Set((await conn.listAllDomains()).map((d) => d.getUUIDString()));
+      for (const uuid of await volumes.owners()) {
+        if (domains.has(uuid)) continue;
+        if (await volumes.remove(uuid)) removed.push(`root volume of ${uuid}`);
+      }
+    }
+    if (removed.length > 0) {
+      this.#host.logger.warn("removed what an interrupted spawn or destroy left behind", {
+        uri: this.#config.uri,
+        removed,
+      });
+    }
   }
 
   /** The storage pool and networks the config names must be there and running: said now, by name, not at the first spawn. */
@@ -179,7 +243,7 @@ export class LibvirtDriver implements ComputeDriver {
           `config storagePool: storage pool "${storagePool}" on ${uri} is not running; start it (virsh pool-start ${storagePool})`,
         );
       }
-      this.#pool = pool;
+      this.#rootVolumes = new RootVolumes(pool, this.#imageDir);
     }
     for (const [name, target] of Object.entries(networks ?? {})) {
       const parsed = parseTarget(target);
@@ -202,12 +266,14 @@ export class LibvirtDriver implements ComputeDriver {
   async getHostResources(_options: CallOptions): Promise<HostResources> {
     const conn = this.#connection();
     return this.#libvirt(async () => {
-      const [node, hostname, type, version, instances] = await Promise.all([
+      const [node, hostname, type, version, instances, disk] = await Promise.all([
         conn.getNodeInfo(),
         conn.getHostname(),
         conn.getType(),
         conn.getVersion(),
         this.#ownDomains(),
+        // Root disks live in the pool: its size is the host's local disk.
+        this.#rootVolumes?.usageGiB() ?? { total: 0, used: 0 },
       ]);
       let vcpus = 0;
       let memoryKiB = 0;
@@ -223,7 +289,7 @@ export class LibvirtDriver implements ComputeDriver {
         cpuModel: node.model || "unknown",
         vcpus: { total: node.cpus, used: Math.min(vcpus, node.cpus) },
         memoryMiB: { total: totalMiB, used: Math.min(Math.floor(memoryKiB / 1024), totalMiB) },
-        localDiskGiB: { total: 0, used: 0 },
+        localDiskGiB: disk,
       };
     });
   }
@@ -297,7 +363,7 @@ export class LibvirtDriver implements ComputeDriver {
         // when a later step fails.
         const undo: (() => Promise<unknown>)[] = [];
         try {
-          const root = await this.#createRootDisk(request);
+          const root = await this.#rootVolumes?.create(request);
           if (root !== undefined) undo.push(() => root.volume.delete());
           const kept: InstanceRecord = {
             name: request.name,
@@ -315,10 +381,18 @@ export class LibvirtDriver implements ComputeDriver {
               target,
             })),
           });
-          const domain = await conn.defineXML(xml);
+          // Started first, as a transient domain, then made persistent: a
+          // process killed between the two leaves a transient domain, which
+          // the next driver's init knows for a spawn cut off and removes
+          // (a defined, never-started domain would look like a stopped instance).
           this.#present.add(uuid);
-          undo.push(() => domain.undefine(UNDEFINE_ALL).then(() => this.#present.delete(uuid)));
-          await domain.create();
+          const started = await conn.createXML(xml).catch((err: unknown) => {
+            this.#present.delete(uuid);
+            throw err;
+          });
+          undo.push(() => started.destroy().then(() => this.#present.delete(uuid)));
+          const domain = await conn.defineXML(xml);
+          undo.push(() => domain.undefine(UNDEFINE_ALL));
           this.#handles.set(uuid, domain);
           this.#records.set(uuid, kept);
           return kept;
@@ -337,35 +411,60 @@ export class LibvirtDriver implements ComputeDriver {
     }
   }
 
-  async destroy(uuid: string, _options: CallOptions): Promise<void> {
-    await this.#libvirt(async () => {
-      let domain: Domain;
-      try {
-        domain = await this.#lookup(uuid);
-      } catch (err) {
-        if (!(err instanceof InstanceNotFound)) throw err;
-        await this.#deleteRootDisk(uuid); // idempotent, and finishes a destroy cut off before
-        return;
+  /**
+   * Idempotent, and safe to call twice at once: a second destroy of the
+   * same instance waits for the first and resolves with it.
+   */
+  destroy(uuid: string, _options: CallOptions): Promise<void> {
+    const inFlight = this.#destroying.get(uuid);
+    if (inFlight !== undefined) return inFlight;
+    const run = this.#libvirt(() => this.#destroy(uuid)).finally(() =>
+      this.#destroying.delete(uuid),
+    );
+    this.#destroying.set(uuid, run);
+    return run;
+  }
+
+  /**
+   * Reads the state it acts on, never a cached one: another client may
+   * have started the domain since. The domain is undefined first and
+   * killed after, so nobody can start it in between (a running domain that
+   * loses its definition is transient, and a killed transient domain is
+   * gone): once this resolves, no domain of that UUID runs or is defined.
+   */
+  async #destroy(uuid: string): Promise<void> {
+    let domain: Domain;
+    try {
+      domain = await this.#lookup(uuid);
+      await this.#record(domain, uuid); // a domain novakit did not create is not touched
+    } catch (err) {
+      if (!(err instanceof InstanceNotFound)) throw err;
+      if (!this.#present.has(uuid) || !(await this.#exists(uuid))) {
+        await this.#rootVolumes?.remove(uuid); // finishes a destroy cut off before
       }
-      let state = this.#known.get(uuid) ?? (await this.#stateOf(domain));
-      const done = this.#quiet(uuid);
-      try {
-        if (isActive(state)) {
-          await domain.destroy().catch((err: unknown) => {
-            // Off already (it shut itself down since): nothing to stop.
-            if ((err as { code?: number }).code !== OPERATION_INVALID) throw err;
-            state = "stopped";
-          });
-        }
-        await this.#call(uuid, () => domain.undefine(UNDEFINE_ALL));
-        this.#forget(uuid);
-        await this.#deleteRootDisk(uuid);
-        const event = destroyEvent(state);
-        if (event !== null) this.#emit(event, uuid, "stopped");
-      } finally {
-        done();
-      }
-    });
+      return;
+    }
+    const done = this.#quiet(uuid);
+    try {
+      const before = await this.#stateOf(domain).catch((err: unknown) => {
+        if (toContractError(err, uuid) instanceof InstanceNotFound) return undefined;
+        throw err;
+      });
+      await domain.undefine(UNDEFINE_ALL).catch(ignoreCodes(LibvirtCode.NoDomain));
+      const killed = await domain.destroy().then(
+        () => true,
+        (err: unknown) => {
+          ignoreCodes(LibvirtCode.NoDomain, LibvirtCode.OperationInvalid)(err);
+          return false;
+        },
+      );
+      this.#forget(uuid);
+      await this.#rootVolumes?.remove(uuid);
+      const event = killed ? "stopped" : before === undefined ? null : destroyEvent(before);
+      if (event !== null) this.#emit(event, uuid, "stopped");
+    } finally {
+      done();
+    }
   }
 
   reboot(uuid: string, spec: RebootSpec, _options: CallOptions): Promise<void> {
@@ -437,10 +536,7 @@ export class LibvirtDriver implements ComputeDriver {
       const id = randomUUID();
       const createdAt = new Date().toISOString();
       // The display name travels as opaque text in the description.
-      const description = encodeOpaque({ name: spec.name, createdAt, powerState });
-      await domain.snapshotCreateXML(
-        `<domainsnapshot><name>${escapeXml(id)}</name><description>${description}</description></domainsnapshot>`,
-      );
+      await domain.snapshotCreateXML(snapshotXml(id, { name: spec.name, createdAt, powerState }));
       return { id, name: spec.name, createdAt, powerState };
     });
   }
@@ -450,15 +546,9 @@ export class LibvirtDriver implements ComputeDriver {
     return this.#libvirt(async () => {
       const domain = await this.#lookup(uuid);
       const snapshots = await domain.listAllSnapshots();
+      // Snapshots another libvirt client took are not the instance's: skipped.
       const infos = await Promise.all(
-        snapshots.map(async (s) => {
-          const xml = await s.getXMLDesc();
-          const description = /<description>([\s\S]*?)<\/description>/.exec(xml)?.[1];
-          const saved = description
-            ? decodeOpaque<{ name: string; createdAt: string; powerState: PowerState }>(description)
-            : undefined;
-          return saved ? { id: s.getName(), ...saved } : undefined;
-        }),
+        snapshots.map(async (s) => ownSnapshot(s.getName(), await s.getXMLDesc())),
       );
       return infos
         .filter((i): i is SnapshotInfo => i !== undefined)
@@ -471,9 +561,10 @@ export class LibvirtDriver implements ComputeDriver {
     await this.#libvirt(async () => {
       const domain = await this.#lookup(uuid);
       const from = await this.#stateOf(domain);
-      const snapshot = await domain.snapshotLookupByName(snapshotId).catch(() => {
+      const snapshot = await this.#ownSnapshot(domain, snapshotId);
+      if (snapshot === undefined) {
         throw new InvalidSpec("/snapshotId", `instance ${uuid} has no snapshot ${snapshotId}`);
-      });
+      }
       const done = this.#quiet(uuid);
       try {
         await snapshot.revert();
@@ -491,9 +582,18 @@ export class LibvirtDriver implements ComputeDriver {
     this.#require("snapshot", "deleteSnapshot");
     await this.#libvirt(async () => {
       const domain = await this.#lookup(uuid);
-      const snapshot = await domain.snapshotLookupByName(snapshotId).catch(() => undefined);
+      const snapshot = await this.#ownSnapshot(domain, snapshotId);
       await snapshot?.delete(); // idempotent
     });
+  }
+
+  /** One of the instance's own snapshots by id, or undefined (none, or another client's). */
+  async #ownSnapshot(domain: Domain, snapshotId: string) {
+    const snapshot = await domain.snapshotLookupByName(snapshotId).catch(() => undefined);
+    if (snapshot === undefined) return undefined;
+    return ownSnapshot(snapshotId, await snapshot.getXMLDesc()) === undefined
+      ? undefined
+      : snapshot;
   }
 
   async resize(uuid: string, spec: ResizeSpec, _options: CallOptions): Promise<void> {
@@ -528,6 +628,22 @@ export class LibvirtDriver implements ComputeDriver {
       if (!(ALLOWED_STATES.attach as readonly string[]).includes(state)) {
         throw new InvalidState(uuid, "attachBlockDevice", state);
       }
+      const bus = spec.bus ?? "virtio";
+      if (state === "running" && !HOT_PLUG_BUSES.has(bus)) {
+        throw new InvalidState(
+          uuid,
+          `attachBlockDevice on bus ${bus} (QEMU cannot plug it into a running guest; use virtio or scsi, or stop the instance first)`,
+          state,
+        );
+      }
+      // Whatever the power state: the persistent definition is as much the host's as the live one.
+      const file = await confineToDirectories(
+        spec.source,
+        this.#volumeDirs,
+        "/source",
+        "volume",
+        "regular-or-block",
+      );
       const used = usedDeviceNames(await domain.getXMLDesc(MODIFY_CONFIG_XML));
       const letter = "bcdefghijklmnopqrstuvwxyz".split("").find((l) => !used.has(`vd${l}`));
       if (letter === undefined)
@@ -535,15 +651,22 @@ export class LibvirtDriver implements ComputeDriver {
       const device = {
         id: spec.id,
         deviceName: `vd${letter}`,
-        source: spec.source,
+        source: file.path,
         readOnly: spec.readOnly ?? false,
+        ...(file.stats.isBlockDevice() ? { block: true } : {}),
       };
       const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
       await domain.attachDevice(
-        diskXml(device.source, device.deviceName, device.readOnly, spec.bus),
+        diskXml(
+          device.source,
+          device.deviceName,
+          device.readOnly,
+          bus,
+          device.block ? "block" : "file",
+        ),
         flags,
       );
-      await this.#saveRecord(domain, uuid, {
+      await this.#saveRecord(domain, uuid, state, {
         ...record,
         blockDevices: [...(record.blockDevices ?? []), device],
       });
@@ -563,8 +686,17 @@ export class LibvirtDriver implements ComputeDriver {
         throw new InvalidState(uuid, "detachBlockDevice", state);
       }
       const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
-      await domain.detachDevice(diskXml(device.source, device.deviceName, device.readOnly), flags);
-      await this.#saveRecord(domain, uuid, {
+      await domain.detachDevice(
+        diskXml(
+          device.source,
+          device.deviceName,
+          device.readOnly,
+          "virtio",
+          device.block ? "block" : "file",
+        ),
+        flags,
+      );
+      await this.#saveRecord(domain, uuid, state, {
         ...record,
         blockDevices: (record.blockDevices ?? []).filter((d) => d.id !== deviceId),
       });
@@ -601,7 +733,7 @@ export class LibvirtDriver implements ComputeDriver {
       }
       const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
       await domain.attachDevice(interfaceXml(nic.macAddress, target), flags);
-      await this.#saveRecord(domain, uuid, {
+      await this.#saveRecord(domain, uuid, state, {
         ...record,
         interfaces: [...(record.interfaces ?? []), nic],
       });
@@ -623,7 +755,7 @@ export class LibvirtDriver implements ComputeDriver {
       const flags = state === "running" ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG;
       // libvirt finds the interface by its MAC address.
       await domain.detachDevice(interfaceXml(nic.macAddress, this.#targetOf(nic.network)), flags);
-      await this.#saveRecord(domain, uuid, {
+      await this.#saveRecord(domain, uuid, state, {
         ...record,
         interfaces: (record.interfaces ?? []).filter((i) => i.id !== interfaceId),
       });
@@ -631,12 +763,17 @@ export class LibvirtDriver implements ComputeDriver {
   }
 
   /** Writes the instance record back into the domain's metadata, and keeps it cached. */
-  async #saveRecord(domain: Domain, uuid: string, record: InstanceRecord): Promise<void> {
+  async #saveRecord(
+    domain: Domain,
+    uuid: string,
+    state: PowerState,
+    record: InstanceRecord,
+  ): Promise<void> {
     // Live too when the domain runs, so the running and persistent copies agree.
-    const active = isActive(this.#known.get(uuid) ?? "stopped");
+    const active = isActive(state);
     await domain.setMetadata(
       METADATA_ELEMENT,
-      instanceElementForUpdate(record),
+      instanceElement(record),
       METADATA_PREFIX,
       METADATA_NS,
       active ? MODIFY_CONFIG | MODIFY_LIVE : MODIFY_CONFIG,
@@ -681,7 +818,15 @@ export class LibvirtDriver implements ComputeDriver {
       if (transition.kind === "noop") return;
       const done = this.#quiet(uuid);
       try {
-        await act(domain, from);
+        await act(domain, from).catch(async (err: unknown) => {
+          // Another client changed the domain between the read and the act
+          // ("domain is already running", "not running": libvirt's class for
+          // it differs between its drivers): the state read back is the answer.
+          const now = await this.#stateOf(domain).catch(() => from);
+          if (now === from) throw err;
+          this.#known.set(uuid, now);
+          throw new InvalidState(uuid, name, now);
+        });
         this.#recordState(uuid, transition.to);
         if (transition.to === "running" && (from !== "running" || operation.startsWith("reboot"))) {
           this.#startedAt.set(uuid, Date.now());
@@ -749,7 +894,6 @@ export class LibvirtDriver implements ComputeDriver {
   #interfacesFor(request: SpawnRequest): { nic: InterfaceRecord; target: InterfaceTarget }[] {
     const wanted = request.networks ?? [];
     if (wanted.length === 0) return [];
-    this.#require("network-interface", "spawn with networks");
     const seen = new Set<string>();
     return wanted.map((n, i) => {
       if (seen.has(n.id))
@@ -773,37 +917,6 @@ export class LibvirtDriver implements ComputeDriver {
       );
     }
     return parseTarget(mapped);
-  }
-
-  /**
-   * The instance's root disk, when the config names a storage pool: a qcow2
-   * volume over the image, sized by the flavor (or the image when it says 0).
-   */
-  async #createRootDisk(
-    request: SpawnRequest,
-  ): Promise<{ volume: StorageVol; path: string } | undefined> {
-    const pool = this.#pool;
-    if (pool === undefined) return undefined;
-    const image = await resolveImage(request.image, this.#config.imageDir);
-    const bytes = rootDiskBytes(request.flavor.rootDiskGiB, image, request.image.id);
-    const volume = await pool.volumeCreateXML(rootVolumeXml(request.uuid, bytes, image));
-    try {
-      return { volume, path: await volume.getPath() };
-    } catch (err) {
-      await volume.delete().catch(() => {});
-      throw err;
-    }
-  }
-
-  /**
-   * Removes an instance's root volume. Also called when the domain is gone
-   * already, so a destroy that was cut off between the two finishes on retry.
-   */
-  async #deleteRootDisk(uuid: string): Promise<void> {
-    const pool = this.#pool;
-    if (pool === undefined) return;
-    const volume = await pool.volumeLookupByName(rootVolumeName(uuid)).catch(() => undefined);
-    await volume?.delete();
   }
 
   #recordState(uuid: string, state: PowerState): void {
@@ -919,13 +1032,23 @@ export class LibvirtDriver implements ComputeDriver {
     return mapLibvirtState(state, reason, saved);
   }
 
+  /** The instance record kept with the domain; InstanceNotFound for a domain novakit did not create. */
   async #record(domain: Domain, uuid: string): Promise<InstanceRecord> {
+    const record = await this.#recordOrUndefined(domain, uuid);
+    if (record === undefined) throw new InstanceNotFound(uuid);
+    return record;
+  }
+
+  async #recordOrUndefined(domain: Domain, uuid: string): Promise<InstanceRecord | undefined> {
     const cached = this.#records.get(uuid);
     if (cached !== undefined) return cached;
-    const xml = await domain.getMetadata(METADATA_ELEMENT, METADATA_NS).catch(() => "");
+    const xml = await domain.getMetadata(METADATA_ELEMENT, METADATA_NS).catch((err: unknown) => {
+      // No novakit element: a domain novakit did not create. Anything else is libvirt's failure.
+      if (!isLibvirtCode(err, LibvirtCode.NoDomainMetadata)) throw err;
+      return "";
+    });
     const record = parseInstanceElement(xml);
-    if (record === undefined) throw new InstanceNotFound(uuid); // a domain novakit did not create
-    this.#records.set(uuid, record);
+    if (record !== undefined) this.#records.set(uuid, record);
     return record;
   }
 
@@ -934,14 +1057,16 @@ export class LibvirtDriver implements ComputeDriver {
     { uuid: string; domain: Domain; info: Awaited<ReturnType<Domain["getInfo"]>> }[]
   > {
     const all = await this.#connection().listAllDomains();
-    const own = all.filter((d) => d.getName() === `nk-${d.getUUIDString()}`);
-    return Promise.all(
-      own.map(async (domain) => ({
-        uuid: domain.getUUIDString(),
-        domain,
-        info: await domain.getInfo(),
-      })),
+    const named = all.filter((d) => d.getName() === domainName(d.getUUIDString()));
+    const own = await Promise.all(
+      named.map(async (domain) => {
+        const uuid = domain.getUUIDString();
+        // Named like ours but without novakit's record: another tool's, not an instance.
+        if ((await this.#recordOrUndefined(domain, uuid)) === undefined) return undefined;
+        return { uuid, domain, info: await domain.getInfo() };
+      }),
     );
+    return own.filter((d) => d !== undefined);
   }
 }
 
@@ -952,11 +1077,14 @@ export class LibvirtDriver implements ComputeDriver {
  * interfaces attach and detach (live and in the persistent definition),
  * and what needs the host's resources is declared when the config names
  * them: the console with its log directory, snapshots with the pool of
- * qcow2 root disks, interfaces with the networks.
+ * qcow2 root disks, interfaces with the networks, volumes with the
+ * directories they may come from.
  */
 export function capabilitiesFor(hypervisorType: string, config: LibvirtDriverConfig): Capability[] {
   if (hypervisorType === "TEST") return ["snapshot", "resize"];
-  const qemu: Capability[] = ["resize", "block-device"];
+  const qemu: Capability[] = ["resize"];
+  // Volumes attach only from the directories the operator allows.
+  if (config.volumeDirs !== undefined) qemu.push("block-device");
   if (config.consoleLogDir !== undefined) qemu.push("console-output");
   // QEMU keeps snapshots inside qcow2 images: every instance has a qcow2
   // root disk exactly when the config names the pool that holds them.
@@ -981,4 +1109,26 @@ function randomMac(): string {
 /** libvirt's encoded version (major * 1,000,000 + minor * 1,000 + release) as text. */
 export function formatVersion(v: number): string {
   return `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}`;
+}
+
+/** A rejection handler that swallows libvirt errors with these codes and rethrows the rest. */
+function ignoreCodes(...codes: number[]): (err: unknown) => void {
+  return (err) => {
+    if (!isLibvirtCode(err, ...codes)) throw err;
+  };
+}
+
+/** A snapshot as the contract reports it, when its description is one novakit wrote. */
+function ownSnapshot(id: string, xml: string): SnapshotInfo | undefined {
+  const saved = parseSnapshotDescription(xml) as Partial<SnapshotInfo> | undefined;
+  if (
+    typeof saved !== "object" ||
+    saved === null ||
+    typeof saved.name !== "string" ||
+    typeof saved.createdAt !== "string" ||
+    typeof saved.powerState !== "string"
+  ) {
+    return undefined;
+  }
+  return { id, name: saved.name, createdAt: saved.createdAt, powerState: saved.powerState };
 }

@@ -1,10 +1,11 @@
 import { open } from "node:fs/promises";
-import { isAbsolute, join, normalize } from "node:path";
 import { type ImageRef, InvalidSpec } from "@novakit/driver-api";
-import { escapeXml } from "./xml.js";
+import { confineToDirectories } from "./host-paths.js";
+import { element, serialize } from "./xml.js";
 
 /** An image file as the driver found it: where, in which format, how big to the guest. */
 export interface ResolvedImage {
+  /** The image's real path, inside the image directory. */
   readonly path: string;
   readonly format: "raw" | "qcow2";
   /** The disk size the guest sees, in bytes (a raw file's length, a qcow2 header's size). */
@@ -12,81 +13,113 @@ export interface ResolvedImage {
 }
 
 const GiB = 1024 ** 3;
-// A file name without a directory: what a relative location or an image id
-// may be. Anything else could walk out of the image directory.
-const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 const QCOW2_MAGIC = 0x514649fb; // "QFI\xfb"
+// The first cluster holds the header and its extensions (clusters are 512 B
+// to 2 MiB); 64 KiB covers every header qemu-img writes.
+const HEADER_BYTES = 64 * 1024;
 
 /**
- * Finds a spawn request's image. `location` is an absolute path, or a file
- * name inside `imageDir`; without one the image's id names the file in
- * `imageDir` (a host's image cache, filled by whoever fetches images).
- * The format is read from the file, never taken on trust: a raw image is
- * never interpreted as qcow2, and a qcow2 image that names a backing file of
- * its own is refused, since that file could be anything on the host.
+ * Finds a spawn request's image. `location` (or, without one, the image's
+ * id) names a file in `imageDir`, the host's image cache: a plain file name,
+ * or an absolute path that resolves, every link followed, inside it. Device
+ * nodes, FIFOs and directories are refused. The format is read from the
+ * file, never taken on trust: a raw image is never interpreted as qcow2,
+ * and a qcow2 image that points at another host file (a backing file, an
+ * external data file) is refused, since that file could be anything on the
+ * host (the class of CVE-2024-32498).
  */
 export async function resolveImage(
   image: ImageRef,
   imageDir: string | undefined,
 ): Promise<ResolvedImage> {
   const pointer = image.location === undefined ? "/image/id" : "/image/location";
-  const path = imagePath(image, imageDir, pointer);
-  let header: Buffer;
-  let size: number;
+  if (imageDir === undefined) {
+    throw new InvalidSpec(
+      pointer,
+      "this host has no image directory: set imageDir in the driver's config to the directory that holds images",
+    );
+  }
+  const file = await confineToDirectories(
+    image.location ?? image.id,
+    [imageDir],
+    pointer,
+    `image ${image.id}`,
+    "regular",
+  );
+  const header = await readHeader(file.path, pointer, image.id);
+  const detected = header.length >= 4 && header.readUInt32BE(0) === QCOW2_MAGIC ? "qcow2" : "raw";
+  if (image.format !== undefined && image.format !== detected) {
+    throw new InvalidSpec(
+      "/image/format",
+      `image ${image.id} is declared ${image.format} but ${file.path} is ${detected}`,
+    );
+  }
+  if (detected === "raw")
+    return { path: file.path, format: "raw", virtualSizeBytes: file.stats.size };
+  const refusal = qcow2Refusal(header);
+  if (refusal !== undefined) {
+    throw new InvalidSpec(pointer, `image ${image.id} at ${file.path} is a qcow2 image ${refusal}`);
+  }
+  return { path: file.path, format: "qcow2", virtualSizeBytes: Number(header.readBigUInt64BE(24)) };
+}
+
+async function readHeader(path: string, pointer: string, id: string): Promise<Buffer> {
   try {
     const file = await open(path, "r");
     try {
-      size = (await file.stat()).size;
-      header = Buffer.alloc(72);
-      await file.read(header, 0, header.length, 0);
+      const buffer = Buffer.alloc(HEADER_BYTES);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, bytesRead);
     } finally {
       await file.close();
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : `cannot read it (${code ?? String(err)})`;
-    throw new InvalidSpec(pointer, `image ${image.id} at ${path}: ${why}`);
-  }
-  const detected = header.readUInt32BE(0) === QCOW2_MAGIC ? "qcow2" : "raw";
-  if (image.format !== undefined && image.format !== detected) {
-    throw new InvalidSpec(
-      "/image/format",
-      `image ${image.id} is declared ${image.format} but ${path} is ${detected}`,
-    );
-  }
-  if (detected === "raw") return { path, format: "raw", virtualSizeBytes: size };
-  // qcow2 header: backing_file_offset at byte 8, virtual size at byte 24 (both big-endian u64).
-  if (header.readBigUInt64BE(8) !== 0n) {
     throw new InvalidSpec(
       pointer,
-      `image ${image.id} at ${path} is a qcow2 image with a backing file of its own; flatten it (qemu-img convert) first`,
+      `image ${id} at ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
     );
   }
-  return { path, format: "qcow2", virtualSizeBytes: Number(header.readBigUInt64BE(24)) };
 }
 
-function imagePath(image: ImageRef, imageDir: string | undefined, pointer: string): string {
-  const location = image.location;
-  if (location !== undefined && isAbsolute(location)) {
-    if (normalize(location) !== location || location.includes("\0")) {
-      throw new InvalidSpec(pointer, "an absolute image location must be a normalized path");
-    }
-    return location;
+// qcow2's incompatible-feature bits (qemu's docs/interop/qcow2.txt).
+const CORRUPT = 1n << 1n;
+const EXTERNAL_DATA_FILE = 1n << 2n;
+const KNOWN_INCOMPATIBLE = 0b11111n; // dirty, corrupt, external data, compression type, extended L2
+const EXTENSION_END = 0;
+const EXTENSION_DATA_FILE_NAME = 0x44415441; // "DATA"
+
+/**
+ * Why a qcow2 header is refused, or undefined when the image stands alone:
+ * it must name no backing file, use no external data file (by the feature
+ * bit or a data-file-name extension), not be marked corrupt, and carry no
+ * feature this driver cannot vouch for.
+ */
+export function qcow2Refusal(header: Buffer): string | undefined {
+  if (header.length < 72) return "whose header is cut short";
+  const version = header.readUInt32BE(4);
+  if (version !== 2 && version !== 3)
+    return `of version ${version}, which this driver does not read`;
+  if (header.readBigUInt64BE(8) !== 0n) {
+    return "with a backing file of its own; flatten it (qemu-img convert) first";
   }
-  const name = location ?? image.id;
-  if (!PLAIN_NAME.test(name)) {
-    throw new InvalidSpec(
-      pointer,
-      `"${name}" is not a file name the driver looks up (letters, digits, ".", "_", "-"; no directories)`,
-    );
+  if (version === 2) return undefined; // no feature bits, no extensions that name files
+  if (header.length < 104) return "whose header is cut short";
+  const incompatible = header.readBigUInt64BE(72);
+  if (incompatible & EXTERNAL_DATA_FILE) {
+    return "with an external data file; convert it to a self-contained image (qemu-img convert) first";
   }
-  if (imageDir === undefined) {
-    throw new InvalidSpec(
-      pointer,
-      "the image is named, not located: set imageDir in the driver's config, or give an absolute location",
-    );
+  if (incompatible & CORRUPT) return "marked corrupt; repair it (qemu-img check -r all) first";
+  if (incompatible & ~KNOWN_INCOMPATIBLE)
+    return "with incompatible features this driver does not know";
+  // Header extensions follow the header: type, length, data padded to 8 bytes.
+  let offset = header.readUInt32BE(100);
+  while (offset + 8 <= header.length) {
+    const type = header.readUInt32BE(offset);
+    if (type === EXTENSION_END) return undefined;
+    if (type === EXTENSION_DATA_FILE_NAME) return "that names an external data file";
+    offset += 8 + Math.ceil(header.readUInt32BE(offset + 4) / 8) * 8;
   }
-  return join(imageDir, name);
+  return "whose header extensions run past its first 64 KiB";
 }
 
 /**
@@ -105,22 +138,30 @@ export function rootDiskBytes(rootDiskGiB: number, image: ResolvedImage, imageId
   return bytes;
 }
 
+const ROOT_VOLUME =
+  /^nk-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-root\.qcow2$/;
+
 /** The name of an instance's root volume in the storage pool. */
 export function rootVolumeName(uuid: string): string {
   return `nk-${uuid}-root.qcow2`;
 }
 
+/** The instance UUID a root volume's name carries, or undefined for any other volume. */
+export function rootVolumeOwner(volumeName: string): string | undefined {
+  return ROOT_VOLUME.exec(volumeName)?.[1];
+}
+
 /** A qcow2 volume over the image, copy-on-write: the image is only ever read. */
 export function rootVolumeXml(uuid: string, capacityBytes: number, image: ResolvedImage): string {
-  return [
-    "<volume>",
-    `<name>${escapeXml(rootVolumeName(uuid))}</name>`,
-    `<capacity unit='bytes'>${capacityBytes}</capacity>`,
-    "<target><format type='qcow2'/></target>",
-    "<backingStore>",
-    `<path>${escapeXml(image.path)}</path>`,
-    `<format type='${image.format}'/>`,
-    "</backingStore>",
-    "</volume>",
-  ].join("");
+  return serialize(
+    element("volume", {}, [
+      element("name", {}, [rootVolumeName(uuid)]),
+      element("capacity", { unit: "bytes" }, [String(capacityBytes)]),
+      element("target", {}, [element("format", { type: "qcow2" })]),
+      element("backingStore", {}, [
+        element("path", {}, [image.path]),
+        element("format", { type: image.format }),
+      ]),
+    ]),
+  );
 }

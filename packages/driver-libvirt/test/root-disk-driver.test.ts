@@ -70,17 +70,20 @@ describe.skipIf(unavailableReason !== undefined)(
 
     it("leaves nothing behind when a spawn fails after its volume could have been made", async () => {
       const before = await volumes();
-      const uuid = randomUUID();
-      // A leftover volume of that name: the volume step fails, nothing is defined.
-      const pool = await conn.storagePoolLookupByName(POOL);
-      const squatter = await pool.volumeCreateXML(
-        `<volume><name>nk-${uuid}-root.qcow2</name><capacity unit='MiB'>1</capacity></volume>`,
+      // A spawn whose domain cannot be made (the test driver refuses a second
+      // domain of that name): its new volume goes with it.
+      const taken = randomUUID();
+      await loaded.client.spawn(request(taken));
+      const clash = randomUUID();
+      const conflicting = await conn.defineXML(
+        `<domain type='test'><name>nk-${clash}</name><uuid>${taken.slice(0, -1)}0</uuid><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
       );
-      await expect(loaded.client.spawn(request(uuid))).rejects.toMatchObject({
+      await expect(loaded.client.spawn(request(clash))).rejects.toMatchObject({
         code: "NOVAKIT_DRIVER_INTERNAL",
       });
-      await expect(conn.lookupByUUIDString(uuid)).rejects.toMatchObject({ name: "LibvirtError" });
-      await squatter.delete();
+      expect(await volumeNamed(`nk-${clash}-root.qcow2`)).toBe(false);
+      await conflicting.undefine();
+      await loaded.client.destroy(taken);
       // Refused before anything is made: a flavor too small for its image, an unknown image.
       await expect(
         loaded.client.spawn(request(randomUUID(), { image: { id: "missing.raw" } })),
@@ -96,11 +99,14 @@ describe.skipIf(unavailableReason !== undefined)(
       expect(await volumes()).toBe(before);
     });
 
-    it("refuses networks on a connection that cannot plug interfaces", async () => {
+    it("refuses networks on a connection that plugs no interfaces, naming the field", async () => {
       const uuid = randomUUID();
       await expect(
         loaded.client.spawn(request(uuid, { networks: [{ id: "port-1", network: "default" }] })),
-      ).rejects.toMatchObject({ code: "NOVAKIT_UNSUPPORTED" });
+      ).rejects.toMatchObject({
+        code: "NOVAKIT_INVALID_SPEC",
+        details: { path: "/networks/0/network" },
+      });
       await expect(conn.lookupByUUIDString(uuid)).rejects.toMatchObject({ name: "LibvirtError" });
     });
 

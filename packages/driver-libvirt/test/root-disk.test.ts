@@ -1,22 +1,48 @@
 // Finding an image and shaping the root volume over it: no libvirt needed.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidSpec } from "@novakit/driver-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveImage, rootDiskBytes, rootVolumeName, rootVolumeXml } from "../src/root-disk.js";
+import {
+  qcow2Refusal,
+  resolveImage,
+  rootDiskBytes,
+  rootVolumeName,
+  rootVolumeOwner,
+  rootVolumeXml,
+} from "../src/root-disk.js";
+import { parseXml } from "../src/xml.js";
 
 const GiB = 1024 ** 3;
 
-/** A qcow2 header: magic, version 3, a backing file offset, and the virtual size. */
-function qcow2Header(virtualSize: bigint, backingOffset = 0n): Buffer {
+/**
+ * A qcow2 version 3 header: magic, a backing file offset, the virtual size,
+ * incompatible feature bits, and header extensions after its 104 bytes.
+ */
+function qcow2Header(
+  virtualSize: bigint,
+  backingOffset = 0n,
+  incompatible = 0n,
+  extensions: { type: number; data: Buffer }[] = [],
+): Buffer {
   const h = Buffer.alloc(104);
   h.writeUInt32BE(0x514649fb, 0);
   h.writeUInt32BE(3, 4);
   h.writeBigUInt64BE(backingOffset, 8);
   h.writeUInt32BE(16, 20); // cluster bits
   h.writeBigUInt64BE(virtualSize, 24);
-  return h;
+  h.writeBigUInt64BE(incompatible, 72);
+  h.writeUInt32BE(104, 100); // header length
+  const parts: Buffer[] = [h];
+  for (const { type, data } of [...extensions, { type: 0, data: Buffer.alloc(0) }]) {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(type, 0);
+    head.writeUInt32BE(data.length, 4);
+    parts.push(head, data, Buffer.alloc((8 - (data.length % 8)) % 8));
+  }
+  return Buffer.concat(parts);
 }
 
 async function rejection(p: Promise<unknown>): Promise<InvalidSpec> {
@@ -35,6 +61,20 @@ describe("resolveImage", () => {
     await writeFile(join(dir, "plain.raw"), Buffer.alloc(4096, 1));
     await writeFile(join(dir, "cirros"), qcow2Header(BigInt(2 * GiB)));
     await writeFile(join(dir, "chained.qcow2"), qcow2Header(BigInt(GiB), 512n));
+    await writeFile(join(dir, "data-file.qcow2"), qcow2Header(BigInt(GiB), 0n, 1n << 2n));
+    await writeFile(
+      join(dir, "data-name.qcow2"),
+      qcow2Header(BigInt(GiB), 0n, 0n, [{ type: 0x44415441, data: Buffer.from("/etc/shadow") }]),
+    );
+    await writeFile(join(dir, "corrupt.qcow2"), qcow2Header(BigInt(GiB), 0n, 1n << 1n));
+    await writeFile(
+      join(dir, "extended.qcow2"),
+      qcow2Header(BigInt(GiB), 0n, 0n, [{ type: 0x6803f857, data: Buffer.alloc(48) }]), // feature-name table
+    );
+    await symlink("/etc/shadow", join(dir, "shadow-link"));
+    await symlink("plain.raw", join(dir, "plain-link"));
+    await mkdir(join(dir, "subdir"));
+    execFileSync("mkfifo", [join(dir, "fifo")]);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -46,8 +86,79 @@ describe("resolveImage", () => {
   it("reads a qcow2 image's virtual size from its header, by relative or absolute location", async () => {
     const byName = await resolveImage({ id: "img-1", location: "cirros" }, dir);
     expect(byName).toMatchObject({ format: "qcow2", virtualSizeBytes: 2 * GiB });
-    const byPath = await resolveImage({ id: "img-1", location: join(dir, "cirros") }, undefined);
+    const byPath = await resolveImage({ id: "img-1", location: join(dir, "cirros") }, dir);
     expect(byPath.path).toBe(join(dir, "cirros"));
+    const header = qcow2Header(BigInt(GiB), 0n, 1n); // dirty only: qemu replays it
+    expect(qcow2Refusal(header)).toBeUndefined();
+    expect((await resolveImage({ id: "x", location: "extended.qcow2" }, dir)).format).toBe("qcow2");
+  });
+
+  it("follows a link inside the image directory to its real path there", async () => {
+    const image = await resolveImage({ id: "x", location: "plain-link" }, dir);
+    expect(image.path).toBe(join(dir, "plain.raw"));
+  });
+
+  it.each([
+    ["/etc/shadow", /outside the directories this host allows/],
+    ["/dev/zero", /outside the directories this host allows/],
+    ["/etc/passwd", /outside the directories this host allows/],
+  ])("refuses the host file %s as an image", async (location, reason) => {
+    const err = await rejection(resolveImage({ id: "x", location }, dir));
+    expect(err.path).toBe("/image/location");
+    expect(err.reason).toMatch(reason);
+    expect(err.reason).toContain(dir);
+  });
+
+  it("refuses a link inside the image directory that points out of it", async () => {
+    const byName = await rejection(resolveImage({ id: "x", location: "shadow-link" }, dir));
+    expect(byName.reason).toMatch(/resolves to \/etc\/shadow/);
+    const byId = await rejection(resolveImage({ id: "shadow-link" }, dir));
+    expect(byId.path).toBe("/image/id");
+    const byPath = await rejection(
+      resolveImage({ id: "x", location: join(dir, "shadow-link") }, dir),
+    );
+    expect(byPath.reason).toMatch(/outside/);
+  });
+
+  it.each([
+    ["fifo", /a FIFO, not a regular file/],
+    ["subdir", /a directory, not a regular file/],
+  ])("refuses %s in the image directory: only regular files are images", async (name, reason) => {
+    const err = await rejection(resolveImage({ id: "x", location: name }, dir));
+    expect(err.reason).toMatch(reason);
+  });
+
+  it.each([
+    ["data-file.qcow2", /external data file/],
+    ["data-name.qcow2", /names an external data file/],
+    ["corrupt.qcow2", /corrupt/],
+  ])(
+    "refuses the qcow2 image %s, which reaches past itself or cannot be trusted",
+    async (name, reason) => {
+      const err = await rejection(resolveImage({ id: "x", location: name }, dir));
+      expect(err.path).toBe("/image/location");
+      expect(err.reason).toMatch(reason);
+    },
+  );
+
+  it("refuses a qcow2 image qemu-img made with an external data file", async (ctx) => {
+    try {
+      execFileSync("qemu-img", ["--version"], { stdio: "ignore" });
+    } catch {
+      ctx.skip(); // qemu-utils comes with the QEMU certification's packages
+    }
+    execFileSync("qemu-img", [
+      "create",
+      "-q",
+      "-f",
+      "qcow2",
+      "-o",
+      `data_file=${join(dir, "data.raw")}`,
+      join(dir, "qemu-data-file.qcow2"),
+      "1M",
+    ]);
+    const err = await rejection(resolveImage({ id: "x", location: "qemu-data-file.qcow2" }, dir));
+    expect(err.reason).toMatch(/external data file/);
   });
 
   it("refuses a declared format the file does not have, naming /image/format", async () => {
@@ -72,9 +183,11 @@ describe("resolveImage", () => {
     },
   );
 
-  it("refuses an absolute location that is not normalized", async () => {
-    const err = await rejection(resolveImage({ id: "x", location: `${dir}/../etc/passwd` }, dir));
-    expect(err.reason).toMatch(/normalized/);
+  it("refuses an absolute location that walks out of the image directory", async () => {
+    const err = await rejection(
+      resolveImage({ id: "x", location: `${dir}/../../../../etc/passwd` }, dir),
+    );
+    expect(err.reason).toMatch(/outside/);
   });
 
   it("says what is missing: the file, or the image directory", async () => {
@@ -82,6 +195,10 @@ describe("resolveImage", () => {
     expect(missing.reason).toMatch(/no such file/);
     const noDir = await rejection(resolveImage({ id: "plain.raw" }, undefined));
     expect(noDir.reason).toMatch(/imageDir/);
+    const noDirAbsolute = await rejection(
+      resolveImage({ id: "x", location: join(dir, "plain.raw") }, undefined),
+    );
+    expect(noDirAbsolute.reason).toMatch(/imageDir/);
   });
 });
 
@@ -105,13 +222,25 @@ describe("the root volume", () => {
 
   it("is a qcow2 volume over the image, every value escaped", () => {
     const uuid = "0b7a3c1e-6f52-4d8e-9a10-2f3b4c5d6e7f";
-    const xml = rootVolumeXml(uuid, 3 * GiB, image);
+    const doc = parseXml(rootVolumeXml(uuid, 3 * GiB, image));
+    const volume = doc.documentElement;
     expect(rootVolumeName(uuid)).toBe(`nk-${uuid}-root.qcow2`);
-    expect(xml).toContain(`<name>nk-${uuid}-root.qcow2</name>`);
-    expect(xml).toContain(`<capacity unit='bytes'>${3 * GiB}</capacity>`);
-    expect(xml).toContain("<target><format type='qcow2'/></target>");
-    expect(xml).toContain("<path>/images/a&apos;b&lt;c&gt;.raw</path>");
-    expect(xml).toContain("<backingStore><path>");
-    expect(xml).toContain("<format type='raw'/></backingStore>");
+    expect(rootVolumeOwner(rootVolumeName(uuid))).toBe(uuid);
+    expect(rootVolumeOwner("nk-not-a-uuid-root.qcow2")).toBeUndefined();
+    expect(rootVolumeOwner(`other-${uuid}.img`)).toBeUndefined();
+    expect(volume?.localName).toBe("volume");
+    expect(doc.getElementsByTagName("name")[0]?.textContent).toBe(`nk-${uuid}-root.qcow2`);
+    const capacity = doc.getElementsByTagName("capacity")[0];
+    expect([capacity?.getAttribute("unit"), capacity?.textContent]).toEqual([
+      "bytes",
+      `${3 * GiB}`,
+    ]);
+    const [target, backing] = [...doc.getElementsByTagName("format")].map((f) =>
+      f.getAttribute("type"),
+    );
+    expect([target, backing]).toEqual(["qcow2", "raw"]);
+    expect(
+      doc.getElementsByTagName("backingStore")[0]?.getElementsByTagName("path")[0]?.textContent,
+    ).toBe(image.path);
   });
 });
