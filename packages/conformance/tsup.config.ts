@@ -2,6 +2,9 @@ import { packageBuild } from "../../tsup.base.js";
 
 // tsup reads the default export; the rest of the project uses named exports.
 // biome-ignore lint/style/noDefaultExport: required by tsup's config loader
-export default packageBuild(["src/index.ts", "src/cli.ts", "src/suite/entry.ts"], {
-  dts: { entry: ["src/index.ts"] },
-});
+export default packageBuild(
+  ["src/index.ts", "src/cli.ts", "src/suite/entry.ts", "src/crash/child.ts"],
+  {
+    dts: { entry: ["src/index.ts"] },
+  },
+);

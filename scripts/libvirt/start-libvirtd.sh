@@ -39,12 +39,26 @@ if getent group kvm >/dev/null && ! id -nG libvirt-qemu | grep -qw kvm; then
   changed=1
 fi
 
+stop_libvirtd() {
+  pkill -x libvirtd || true
+  for _ in $(seq 1 100); do pgrep -x libvirtd >/dev/null || return 0; sleep 0.1; done
+  # libvirtd was seen to hang in its shutdown after SIGTERM (socket gone,
+  # process alive, pidfile held), and a new one cannot start beside it.
+  echo "novakit: libvirtd did not stop within 10 s of SIGTERM; killing it" >&2
+  pkill -9 -x libvirtd || true
+  for _ in $(seq 1 50); do pgrep -x libvirtd >/dev/null || return 0; sleep 0.1; done
+}
+
 if virsh -c test+unix:///default version >/dev/null 2>&1; then
   [ "$changed" -eq 0 ] && exit 0
   echo "novakit: restarting libvirtd for the libvirt-qemu user's new groups" >&2
-  pkill -x libvirtd || true
-  for _ in $(seq 1 50); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
+  stop_libvirtd
+elif pgrep -x libvirtd >/dev/null; then
+  echo "novakit: a libvirtd runs but does not answer on $socket; restarting it" >&2
+  stop_libvirtd
 fi
+# A pidfile left by a killed daemon names a process that is gone.
+rm -f /run/libvirtd.pid
 libvirtd -d
 for _ in $(seq 1 100); do
   [ -S "$socket" ] && virsh -c test+unix:///default version >/dev/null 2>&1 && exit 0

@@ -1,6 +1,9 @@
 // The suite's teeth: each deliberately broken variant of the reference
 // driver must be refused, for the clause it breaks and no unrelated one;
 // the reference driver itself must be certified.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 // The built package, as vendors run it: the suite runs from dist/suite/entry.js.
@@ -9,8 +12,16 @@ import { runCertification } from "../dist/index.js";
 const variants = fileURLToPath(new URL("./broken-drivers/", import.meta.url));
 const reference = fileURLToPath(new URL("../../driver-fake/", import.meta.url));
 
-/** Each variant: the clauses it must fail, and others that may fail with them as a consequence. */
-const CASES: readonly [variant: string, mustFail: string[], mayAlsoFail: string[]][] = [
+/**
+ * Each variant: the clauses it must fail, others that may fail with them as
+ * a consequence, and the config it runs with when it needs one.
+ */
+const CASES: readonly [
+  variant: string,
+  mustFail: string[],
+  mayAlsoFail: string[],
+  config?: object,
+][] = [
   ["destroy-not-idempotent", ["C-IDEMP-1", "C-IDEMP-2"], []],
   ["capability-not-honored", ["C-CAP-snapshot"], []],
   ["missing-event", ["T-pause-running", "C-EVENT-1"], []],
@@ -23,12 +34,19 @@ const CASES: readonly [variant: string, mustFail: string[], mayAlsoFail: string[
   [
     "leaks-on-destroy",
     ["C-DESTROY-1", "C-CLEAN-1"],
-    ["C-HOST-3", "C-IDEMP-1", "C-IDEMP-4", "C-EVENT-1", "C-CONC-2"],
+    ["C-HOST-3", "C-IDEMP-1", "C-IDEMP-4", "C-EVENT-1", "C-CONC-2", "C-CONC-5", "C-CRASH-1"],
   ],
   ["duplicate-uuid-accepted", ["C-IDEMP-3"], ["C-CONC-3"]],
   ["mangles-names", ["C-HOSTILE-1"], []],
   ["accepts-bad-input", ["C-INPUT-1"], []],
   ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
+  ["concurrent-destroy-rejects", ["C-CONC-5"], []],
+  [
+    "crash-leaves-reservations",
+    ["C-CRASH-1"],
+    [],
+    { stateFile: join(mkdtempSync(join(tmpdir(), "nk-crash-variant-")), "state.json") },
+  ],
 ];
 
 const quick = { eventTimeoutMs: 1500, eventSettleMs: 20 };
@@ -55,9 +73,13 @@ describe("the conformance suite", () => {
     expect(report.capabilities.find((c) => c.name === "resize")?.verdict).toBe("not-claimed");
   });
 
-  for (const [variant, mustFail, mayAlsoFail] of CASES) {
+  for (const [variant, mustFail, mayAlsoFail, config] of CASES) {
     it(`refuses ${variant} for ${mustFail.join(", ")}`, async () => {
-      const report = await runCertification({ driver: `${variants}${variant}`, ...quick });
+      const report = await runCertification({
+        driver: `${variants}${variant}`,
+        ...(config === undefined ? {} : { config }),
+        ...quick,
+      });
       const failed = new Set(report.tests.filter((t) => t.state === "failed").map((t) => t.clause));
       expect(report.verdict).toBe("not-certified");
       expect([...failed]).toEqual(expect.arrayContaining(mustFail));

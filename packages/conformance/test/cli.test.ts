@@ -24,6 +24,33 @@ function file(name: string, text: string): string {
   return path;
 }
 
+describe("novakit-certify cleanup", () => {
+  it("prints its usage for --help and exits 0", async () => {
+    const run = await certify("cleanup", "--help");
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^usage: novakit-certify cleanup --driver/);
+    expect(run.stdout).toContain("--uuid <uuid>");
+  });
+
+  it("refuses an unknown flag and a UUID that is not one, naming it, with the usage", async () => {
+    const unknown = await certify("cleanup", "--driver", fake, "--bogus");
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/--bogus/);
+    expect(unknown.stderr).toContain("usage: novakit-certify cleanup");
+    const bad = await certify("cleanup", "--driver", fake, "--uuid", "NOT-A-UUID");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--uuid "NOT-A-UUID" is not a lower-case UUID');
+  });
+
+  it("destroys the instances named with --uuid, marked or not", async () => {
+    const uuid = "0b7a3c1e-6f52-4d8e-9a10-2f3b4c5d6e7f";
+    const run = await certify("cleanup", "--driver", fake, "--uuid", uuid);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`removed ${uuid} (named with --uuid)`);
+    expect(run.stdout).toContain("1 leftover instance(s) removed");
+  });
+});
+
 describe("novakit-certify", () => {
   it("certifies the reference driver, exits 0 and writes four reports, the JSON one valid", async () => {
     const reportDir = join(work, "reports-fake");

@@ -3,10 +3,12 @@
 // (the image's marker, through the qcow2 overlay) and has the interface it
 // was given (its MAC address, printed by the guest), hard-reboot it and wait
 // for the marker again, power it off and see it stopped, then destroy it
-// and see its root volume gone.
+// and see its root volume gone. On the way, volumes from outside the
+// configured directories are refused whatever the power state, and a bus
+// QEMU cannot hot-plug is refused on the running guest, saying why.
 // Prints each step's time; exits 1 when a step fails.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadDriver } from "@novakit/driver-api";
 
@@ -40,6 +42,43 @@ async function markers(timeoutMs, count, marker = MARKER) {
 const withDisk = config.storagePool !== undefined;
 const network = Object.keys(config.networks ?? {})[0];
 
+/**
+ * Volumes from outside the configured directories are refused at /source,
+ * and the domain's persistent definition never names them.
+ */
+async function refusesHostFiles(state) {
+  if (config.volumeDirs === undefined) return;
+  const stray = `/tmp/novakit-boot-check-${uuid}.img`;
+  writeFileSync(stray, Buffer.alloc(1024 * 1024));
+  const sources = [
+    "/etc/shadow",
+    `${config.volumeDirs[0]}/../../../../etc/shadow`,
+    stray,
+    "/dev/zero",
+  ];
+  for (const [i, source] of sources.entries()) {
+    const err = await client
+      .attachBlockDevice(uuid, { id: `hostile-${i}`, source })
+      .catch((e) => e);
+    if (err?.code !== "NOVAKIT_INVALID_SPEC" || err.details?.path !== "/source") {
+      throw new Error(
+        `attaching ${source} to a ${state} guest gave ${err?.code ?? "success"}, not InvalidSpec at /source`,
+      );
+    }
+  }
+  const { Connection } = await import("@novakit/node-libvirt");
+  const conn = await Connection.open(config.uri);
+  const persistent = await (await conn.lookupByUUIDString(uuid)).getXMLDesc(2);
+  await conn.close();
+  for (const needle of ["/etc/shadow", stray, "/dev/zero"]) {
+    if (persistent.includes(needle))
+      throw new Error(`the ${state} guest's definition names ${needle}`);
+  }
+  step(
+    `host files outside volumeDirs refused on the ${state} guest (InvalidSpec at /source, definition untouched)`,
+  );
+}
+
 let failed = false;
 try {
   await client.spawn({
@@ -64,6 +103,23 @@ try {
     await markers(60_000, 1, `NOVAKIT-NIC ${nic.macAddress}`);
     step(`guest sees its interface on ${network} (${nic.macAddress})`);
   }
+  await refusesHostFiles("running");
+  const volumeDir = config.volumeDirs?.[0];
+  if (volumeDir !== undefined) {
+    const ide = await client
+      .attachBlockDevice(uuid, {
+        id: "ide-vol",
+        source: `${volumeDir}/conformance.img`,
+        bus: "ide",
+      })
+      .catch((err) => err);
+    if (ide?.code !== "NOVAKIT_INVALID_STATE") {
+      throw new Error(
+        `an ide volume on a running guest gave ${ide?.code ?? "success"}, not InvalidState`,
+      );
+    }
+    step("a bus QEMU cannot hot-plug is refused on the running guest (InvalidState, saying why)");
+  }
   await client.reboot(uuid, { type: "hard" });
   await markers(120_000, 2);
   step("hard reboot: booted again (second marker)");
@@ -72,6 +128,7 @@ try {
   if (info.powerState !== "stopped")
     throw new Error(`after power-off the instance is ${info.powerState}`);
   step("powered off: stopped");
+  await refusesHostFiles("stopped");
 } catch (err) {
   failed = true;
   console.error(`boot check failed: ${err.message}`);

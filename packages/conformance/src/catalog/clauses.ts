@@ -26,6 +26,7 @@ export const GROUPS = [
   "concurrency",
   "hostile",
   "capabilities",
+  "crash",
   "cleanup",
   "benchmark",
 ] as const;
@@ -207,6 +208,20 @@ const fixed: Clause[] = [
     group: "concurrency",
     ref: `${GUIDE}#concurrency`,
     text: "Of two concurrent spawns of one UUID exactly one succeeds; the other rejects with InstanceExists.",
+  },
+  {
+    id: "C-CONC-5",
+    level: "MUST",
+    group: "concurrency",
+    ref: `${GUIDE}#concurrency`,
+    text: "Two concurrent destroys of one instance both resolve, and the instance is gone.",
+  },
+  {
+    id: "C-CRASH-1",
+    level: "MUST",
+    group: "crash",
+    ref: `${GUIDE}#crashes`,
+    text: "A driver process killed while it spawns leaves nothing a restarted driver cannot clean up: each cut-off instance is listed and destroyable, or absent and spawnable again.",
   },
   {
     id: "C-HOSTILE-1",

@@ -4,6 +4,7 @@ import { benchmarkTests } from "./groups/benchmark.js";
 import { capabilityTests } from "./groups/capabilities.js";
 import { cleanupTests } from "./groups/cleanup.js";
 import { concurrencyTests } from "./groups/concurrency.js";
+import { crashTests } from "./groups/crash.js";
 import { eventTests } from "./groups/events.js";
 import { hostTests } from "./groups/host.js";
 import { hostileTests } from "./groups/hostile.js";
@@ -49,6 +50,7 @@ export function registerConformanceSuite(options: SuiteOptions): void {
     describe("concurrency", () => concurrencyTests(ctx));
     describe("hostile strings", () => hostileTests(ctx));
     describe("capabilities", () => capabilityTests(ctx));
+    describe("crash", () => crashTests(ctx));
     describe("benchmark", () => benchmarkTests(ctx));
     describe("cleanup", () => cleanupTests(ctx));
   });

@@ -18,4 +18,4 @@ export function filteringHost(host, transform) {
   };
 }
 
-export { FakeDriver };
+export { FakeDriver, fakeConfigSchema };

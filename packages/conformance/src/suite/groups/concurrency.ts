@@ -63,4 +63,29 @@ export function concurrencyTests(ctx: SuiteContext): void {
     const winner = results[0]?.status === "fulfilled" ? a : b;
     expect(info.name).toBe(winner.name);
   });
+
+  check("C-CONC-5", async () => {
+    const rounds = Math.max(2, ctx.options.concurrency);
+    const instances = await Promise.all(Array.from({ length: rounds }, () => ctx.spawn()));
+    const failures: string[] = [];
+    await Promise.all(
+      instances.map(async ({ uuid }) => {
+        const results = await Promise.allSettled([
+          ctx.client.destroy(uuid, ctx.call()),
+          ctx.client.destroy(uuid, ctx.call()),
+        ]);
+        for (const r of results) {
+          if (r.status === "rejected") failures.push(`${uuid}: ${String(r.reason)}`);
+        }
+      }),
+    );
+    expect(failures, "destroys that rejected while another destroy of the instance ran").toEqual(
+      [],
+    );
+    const listed = new Set((await ctx.client.listInstances(ctx.call())).map((i) => i.uuid));
+    expect(
+      instances.map((i) => i.uuid).filter((u) => listed.has(u)),
+      "instances still listed after both destroys resolved",
+    ).toEqual([]);
+  });
 }
