@@ -56,15 +56,19 @@ async function refusesHostFiles(state) {
     stray,
     "/dev/zero",
   ];
-  for (const [i, source] of sources.entries()) {
-    const err = await client
-      .attachBlockDevice(uuid, { id: `hostile-${i}`, source })
-      .catch((e) => e);
-    if (err?.code !== "NOVAKIT_INVALID_SPEC" || err.details?.path !== "/source") {
-      throw new Error(
-        `attaching ${source} to a ${state} guest gave ${err?.code ?? "success"}, not InvalidSpec at /source`,
-      );
+  try {
+    for (const [i, source] of sources.entries()) {
+      const err = await client
+        .attachBlockDevice(uuid, { id: `hostile-${i}`, source })
+        .catch((e) => e);
+      if (err?.code !== "NOVAKIT_INVALID_SPEC" || err.details?.path !== "/source") {
+        throw new Error(
+          `attaching ${source} to a ${state} guest gave ${err?.code ?? "success"}, not InvalidSpec at /source`,
+        );
+      }
     }
+  } finally {
+    rmSync(stray, { force: true });
   }
   const { Connection } = await import("@novakit/node-libvirt");
   const conn = await Connection.open(config.uri);
