@@ -133,17 +133,21 @@ async function leftovers(attempted, listed) {
 const attempted = new Set();
 const resolved = new Set();
 const started = performance.now();
+// Counted after each kill, before the next child's init can clean up: what
+// the kills left, summed over the rounds.
+const before = { transientDomains: 0, orphanVolumes: 0 };
 for (let round = 1; round <= rounds; round += 1) {
   const result = await killedChild();
   for (const uuid of result.attempted) attempted.add(uuid);
   for (const uuid of result.resolved) resolved.add(uuid);
+  const left = await leftovers(result.attempted, new Set());
+  before.transientDomains += left.transientDomains;
+  before.orphanVolumes += left.orphanVolumes;
   const progress = `round ${round}/${rounds}: ${attempted.size} spawns started, ${resolved.size} resolved before a kill`;
   if (process.stderr.isTTY) process.stderr.write(`\r  ${progress}${round === rounds ? "\n" : ""}`);
   else if (round % 5 === 0 || round === rounds) process.stderr.write(`  ${progress}\n`);
 }
 
-// Before the reconcile: what a driver that did not clean up would see.
-const before = await leftovers(attempted, new Set());
 const allDomains = await conn.listAllDomains();
 const { client } = await loadDriver(driverDir, { ...config, eventQuietMs: 0 });
 await client.init(); // the restarted driver: its init removes what was cut off
@@ -173,12 +177,12 @@ const rows = [
   ["", "before reconcile", "after reconcile", "after destroying all"],
   ["novakit domains not listed as instances", beforeUnlisted, after.unlistedDomains, "-"],
   [
-    "transient domains (cut-off spawns)",
+    "transient domains (cut-off spawns)*",
     before.transientDomains,
     after.transientDomains,
     final.transientDomains,
   ],
-  ["root volumes without a domain", before.orphanVolumes, after.orphanVolumes, final.orphanVolumes],
+  ["root volumes without a domain*", before.orphanVolumes, after.orphanVolumes, final.orphanVolumes],
 ];
 console.log(
   `crash test on ${values.uri}: ${rounds} SIGKILLs mid-spawn in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -188,6 +192,7 @@ console.log(
 );
 for (const [what, ...counts] of rows)
   console.log(`  ${String(what).padEnd(42)}${counts.map((c) => String(c).padStart(22)).join("")}`);
+console.log("  * before reconcile: counted after each kill, summed over the rounds");
 console.log(`  instances lost: ${lost.length}`);
 console.log(`  retried spawns of cut-off UUIDs: ${retried.length}, failed: ${retryFailures}`);
 const leaked =
