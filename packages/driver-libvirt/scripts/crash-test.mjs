@@ -182,7 +182,12 @@ const rows = [
     after.transientDomains,
     final.transientDomains,
   ],
-  ["root volumes without a domain*", before.orphanVolumes, after.orphanVolumes, final.orphanVolumes],
+  [
+    "root volumes without a domain*",
+    before.orphanVolumes,
+    after.orphanVolumes,
+    final.orphanVolumes,
+  ],
 ];
 console.log(
   `crash test on ${values.uri}: ${rounds} SIGKILLs mid-spawn in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -385,11 +385,11 @@ export class LibvirtDriver implements ComputeDriver {
           // process killed between the two leaves a transient domain, which
           // the next driver's init knows for a spawn cut off and removes
           // (a defined, never-started domain would look like a stopped instance).
+          // Taken before the call: if it fails, the UUID may still be
+          // another's (a stale entry costs one lookup; a missing one could
+          // let a spawn redefine a live domain).
           this.#present.add(uuid);
-          const started = await conn.createXML(xml).catch((err: unknown) => {
-            this.#present.delete(uuid);
-            throw err;
-          });
+          const started = await conn.createXML(xml);
           undo.push(() => started.destroy().then(() => this.#present.delete(uuid)));
           const domain = await conn.defineXML(xml);
           undo.push(() => domain.undefine(UNDEFINE_ALL));
