@@ -88,17 +88,41 @@ const ERROR_NOTES = {
     "no",
     "cause",
   ],
+  Cancelled: [
+    "Cancelled",
+    "(1.1) the caller aborted the call through its signal",
+    "no",
+    "operation, cause",
+  ],
+  SnapshotNotFound: [
+    "SnapshotNotFound",
+    "(1.1) the instance has no snapshot with this id",
+    "no",
+    "uuid, snapshotId",
+  ],
+  ResourceExhausted: [
+    "ResourceExhausted",
+    "(1.1) the host ran out of something the operation needs (disk in its pool, device names)",
+    "no (here; another host may have room)",
+    "resource, reason",
+  ],
+  ImageUnusable: [
+    "ImageUnusable",
+    "(1.1) the image was found but cannot be used (format, files it points at, corrupt)",
+    "no",
+    "imageId, reason",
+  ],
   DriverLoad: [
     "DriverLoadError",
     "loader: no such package, or create() threw",
     "no",
-    "specifier, path, found, expected",
+    "specifier, path (JSON Pointer), file, found, expected",
   ],
   ManifestInvalid: [
     "DriverLoadError",
     "loader: manifest missing or malformed",
     "no",
-    "specifier, path, found, expected",
+    "specifier, path (JSON Pointer), file, found, expected",
   ],
   ContractRange: [
     "DriverLoadError",

@@ -16,6 +16,14 @@ export const ErrorCode = {
   HypervisorUnavailable: "NOVAKIT_HYPERVISOR_UNAVAILABLE",
   Timeout: "NOVAKIT_TIMEOUT",
   DriverInternal: "NOVAKIT_DRIVER_INTERNAL",
+  /** @since 1.1.0 */
+  Cancelled: "NOVAKIT_CANCELLED",
+  /** @since 1.1.0 */
+  SnapshotNotFound: "NOVAKIT_SNAPSHOT_NOT_FOUND",
+  /** @since 1.1.0 */
+  ResourceExhausted: "NOVAKIT_RESOURCE_EXHAUSTED",
+  /** @since 1.1.0 */
+  ImageUnusable: "NOVAKIT_IMAGE_UNUSABLE",
   DriverLoad: "NOVAKIT_ERR_DRIVER_LOAD",
   ManifestInvalid: "NOVAKIT_ERR_MANIFEST",
   ContractRange: "NOVAKIT_ERR_CONTRACT_RANGE",
@@ -214,8 +222,99 @@ export class DriverInternal extends DriverError {
 }
 
 /**
+ * The caller aborted the call through its signal before it finished. The
+ * operation may have been partly carried out; read the instance back before
+ * acting again (as after a Timeout). `cause` is the signal's reason.
+ *
+ * @public
+ * @since 1.1.0
+ */
+export class Cancelled extends DriverError {
+  readonly code = ErrorCode.Cancelled;
+  override readonly name = "Cancelled";
+  constructor(
+    readonly operation: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${operation} was cancelled by its caller`, options);
+  }
+  get details() {
+    return { operation: this.operation };
+  }
+}
+
+/**
+ * The instance exists but has no snapshot with this id.
+ *
+ * @public
+ * @since 1.1.0
+ */
+export class SnapshotNotFound extends DriverError {
+  readonly code = ErrorCode.SnapshotNotFound;
+  override readonly name = "SnapshotNotFound";
+  constructor(
+    readonly uuid: string,
+    readonly snapshotId: string,
+  ) {
+    super(`instance ${uuid} has no snapshot ${snapshotId}`);
+  }
+  get details() {
+    return { uuid: this.uuid, snapshotId: this.snapshotId };
+  }
+}
+
+/**
+ * The host ran out of something the operation needs: room in its storage
+ * pool, a free device name, memory for another guest. The request was valid
+ * and may succeed on another host, or here once something is freed: the
+ * core reschedules rather than retrying here at once.
+ *
+ * @public
+ * @since 1.1.0
+ */
+export class ResourceExhausted extends DriverError {
+  readonly code = ErrorCode.ResourceExhausted;
+  override readonly name = "ResourceExhausted";
+  constructor(
+    /** What ran out, in a word: "disk", "device-names", "memory", ... */
+    readonly resource: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`out of ${resource}: ${reason}`, options);
+  }
+  get details() {
+    return { resource: this.resource, reason: this.reason };
+  }
+}
+
+/**
+ * The image the request names was found but cannot be used: a format the
+ * driver does not take, a file that points at other host files, a corrupt
+ * header. The request is well formed; the image is not.
+ *
+ * @public
+ * @since 1.1.0
+ */
+export class ImageUnusable extends DriverError {
+  readonly code = ErrorCode.ImageUnusable;
+  override readonly name = "ImageUnusable";
+  constructor(
+    readonly imageId: string,
+    readonly reason: string,
+  ) {
+    super(`image ${imageId} cannot be used: ${reason}`);
+  }
+  get details() {
+    return { imageId: this.imageId, reason: this.reason };
+  }
+}
+
+/**
  * A driver could not be loaded. `code` says which check refused it; `found`
- * and `expected` say what the loader saw and what it needed.
+ * and `expected` say what the loader saw and what it needed. `path` is a
+ * JSON Pointer into the document `file` names (the package's package.json
+ * when `file` is absent; "" is the whole document).
  *
  * @public
  */
@@ -232,6 +331,8 @@ export class DriverLoadError extends DriverError {
     message: string,
     readonly fields: {
       readonly path?: string;
+      /** @since 1.1.0 */
+      readonly file?: string;
       readonly found?: string;
       readonly expected?: string;
     } = {},
@@ -287,6 +388,14 @@ export function errorFromJSON(json: DriverErrorJSON): DriverError {
       return new HypervisorUnavailable(text("reason"));
     case ErrorCode.Timeout:
       return new Timeout(text("operation"), Number(json.details.timeoutMs));
+    case ErrorCode.Cancelled:
+      return new Cancelled(text("operation"));
+    case ErrorCode.SnapshotNotFound:
+      return new SnapshotNotFound(text("uuid"), text("snapshotId"));
+    case ErrorCode.ResourceExhausted:
+      return new ResourceExhausted(text("resource"), text("reason"));
+    case ErrorCode.ImageUnusable:
+      return new ImageUnusable(text("imageId"), text("reason"));
     case ErrorCode.DriverLoad:
     case ErrorCode.ManifestInvalid:
     case ErrorCode.ContractRange:

@@ -18,6 +18,7 @@ export type {
   RequiredDriverMethod,
 } from "./driver.js";
 export {
+  Cancelled,
   DriverError,
   type DriverErrorJSON,
   DriverInternal,
@@ -25,11 +26,14 @@ export {
   ErrorCode,
   errorFromJSON,
   HypervisorUnavailable,
+  ImageUnusable,
   InstanceExists,
   InstanceNotFound,
   InvalidSpec,
   InvalidState,
   isDriverError,
+  ResourceExhausted,
+  SnapshotNotFound,
   Timeout,
   Unsupported,
 } from "./errors.js";

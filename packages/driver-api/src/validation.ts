@@ -2,6 +2,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { InvalidSpec } from "./errors.js";
+import { TEXT_PATTERN } from "./schemas/common.js";
 
 // ajv-formats ships CommonJS with a default export; under NodeNext the
 // callable sits on `.default` at type level but not always at run time.
@@ -111,7 +112,9 @@ function toInvalidSpec(error: ErrorObject | undefined): InvalidSpec {
 /** Patterns the contract uses, said in words a person can act on. */
 function describePattern(pattern: string): string {
   if (pattern.includes("[0-9a-f]{8}-")) return "must be a lower-case UUID";
-  if (pattern === "^[^\\u0000]*$") return "must not contain NUL characters";
+  if (pattern === TEXT_PATTERN) {
+    return "must not contain NUL characters or lone UTF-16 surrogates (text must be valid Unicode)";
+  }
   if (pattern.includes("(:[0-9a-f]{2}){5}"))
     return "must be a lower-case MAC address like 52:54:00:12:34:56";
   return `must match ${pattern}`;

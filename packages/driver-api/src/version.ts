@@ -8,4 +8,4 @@
  *
  * @public
  */
-export const CONTRACT_VERSION = "1.0.0";
+export const CONTRACT_VERSION = "1.1.0";

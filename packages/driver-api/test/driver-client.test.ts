@@ -4,6 +4,7 @@ import {
   CAPABILITIES,
   CAPABILITY_NAMES,
   type CallOptions,
+  Cancelled,
   type Capability,
   type ComputeDriver,
   DriverClient,
@@ -354,7 +355,7 @@ describe("DriverClient: deadlines and cancellation", () => {
     await expect(pending).rejects.toMatchObject({ code: "NOVAKIT_TIMEOUT" });
   });
 
-  it("rejects with the caller's reason when the caller aborts, and aborts the driver's signal", async () => {
+  it("rejects with Cancelled, the caller's reason as its cause, when the caller aborts, and aborts the driver's signal", async () => {
     let seen: AbortSignal | undefined;
     const c = await client(
       driver({
@@ -368,7 +369,10 @@ describe("DriverClient: deadlines and cancellation", () => {
     const reason = new Error("user cancelled");
     const pending = c.suspend(UUID, { signal: abort.signal });
     abort.abort(reason);
-    await expect(pending).rejects.toBe(reason);
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Cancelled);
+    expect(err).toMatchObject({ code: "NOVAKIT_CANCELLED", details: { operation: "suspend" } });
+    expect((err as Error).cause).toBe(reason);
     expect(seen?.aborted).toBe(true);
   });
 
@@ -393,7 +397,10 @@ describe("DriverClient: deadlines and cancellation", () => {
     const suspend = vi.fn(async () => {});
     const c = await client(driver({ suspend }));
     const reason = new Error("too late");
-    await expect(c.suspend(UUID, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const err = await c
+      .suspend(UUID, { signal: AbortSignal.abort(reason) })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "NOVAKIT_CANCELLED", cause: reason });
     expect(suspend).not.toHaveBeenCalled();
   });
 
@@ -433,6 +440,29 @@ describe("DriverClient: requests", () => {
         path: "/uuid",
       });
       expect(spy).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each<[keyof ComputeDriver, string, (c: DriverClient, id: string) => Promise<unknown>]>([
+    ["detachBlockDevice", "/deviceId", (c, id) => c.detachBlockDevice(UUID, id)],
+    ["detachInterface", "/interfaceId", (c, id) => c.detachInterface(UUID, id)],
+    ["revertToSnapshot", "/snapshotId", (c, id) => c.revertToSnapshot(UUID, id)],
+    ["deleteSnapshot", "/snapshotId", (c, id) => c.deleteSnapshot(UUID, id)],
+  ])(
+    "%s refuses an id that no request could have given, at %s, before calling the driver (1.1)",
+    async (method, path, call) => {
+      const spy = vi.fn(async () => {});
+      const capabilities: Capability[] = ["block-device", "network-interface", "snapshot"];
+      const optional = Object.fromEntries(
+        capabilities.flatMap((cap) => CAPABILITIES[cap].methods.map((m) => [m, async () => {}])),
+      );
+      const c = await client(driver({ ...optional, [method]: spy }, capabilities));
+      for (const bad of ["", "x".repeat(256), "a\u0000b", "lone\ud800"]) {
+        await expect(call(c, bad)).rejects.toMatchObject({ code: "NOVAKIT_INVALID_SPEC", path });
+      }
+      expect(spy).not.toHaveBeenCalled();
+      await call(c, "vol-1 🚀");
+      expect(spy).toHaveBeenCalledTimes(1);
     },
   );
 

@@ -1,16 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
+  Cancelled,
   DriverError,
   DriverInternal,
   DriverLoadError,
   ErrorCode,
   errorFromJSON,
   HypervisorUnavailable,
+  ImageUnusable,
   InstanceExists,
   InstanceNotFound,
   InvalidSpec,
   InvalidState,
   isDriverError,
+  ResourceExhausted,
+  SnapshotNotFound,
   Timeout,
   Unsupported,
 } from "../src/index.js";
@@ -27,9 +31,16 @@ const samples: [label: string, error: DriverError, retryable: boolean][] = [
   ["HypervisorUnavailable", new HypervisorUnavailable("connection refused"), true],
   ["Timeout", new Timeout("spawn", 1000), true],
   ["DriverInternal", new DriverInternal("bug"), false],
+  ["Cancelled (1.1)", new Cancelled("spawn"), false],
+  ["SnapshotNotFound (1.1)", new SnapshotNotFound(UUID, "snap-1"), false],
+  ["ResourceExhausted (1.1)", new ResourceExhausted("disk", "storage pool novakit is full"), false],
+  ["ImageUnusable (1.1)", new ImageUnusable("cirros", "qcow2 with an external data file"), false],
   [
     "DriverLoadError (driver load)",
-    new DriverLoadError(ErrorCode.DriverLoad, "@acme/x", "not installed", { path: "package.json" }),
+    new DriverLoadError(ErrorCode.DriverLoad, "@acme/x", "not installed", {
+      path: "",
+      file: "package.json",
+    }),
     false,
   ],
   [

@@ -178,7 +178,8 @@ describe("loadDriver refuses", () => {
   it("a configSchema that is not a JSON Schema, without creating the driver", async () => {
     const err = await refusal(fixture("bad-config-schema"));
     expect(err.code).toBe("NOVAKIT_ERR_MANIFEST");
-    expect(err.details).toMatchObject({ path: "configSchema" });
+    // A JSON Pointer into the definition, in the entry module the manifest names.
+    expect(err.details).toMatchObject({ path: "/configSchema", file: "./index.js" });
     expect(err.message).toContain(`driver "bad-config-schema"`);
   });
 
@@ -186,7 +187,8 @@ describe("loadDriver refuses", () => {
     const err = await refusal(fixture("bad-json"));
     const packageJson = join(realpathSync(fixture("bad-json")), "package.json");
     expect(err.code).toBe("NOVAKIT_ERR_MANIFEST");
-    expect(err.details).toMatchObject({ path: packageJson });
+    // The whole document ("" as a JSON Pointer) of the file that does not parse.
+    expect(err.details).toMatchObject({ path: "", file: packageJson });
     expect(err.message).toContain(packageJson);
     expect(err.cause).toBeInstanceOf(SyntaxError);
   });

@@ -22,6 +22,21 @@ const refused: [label: string, mutate: (r: SpawnRequest) => unknown, path: strin
   ["no uuid", ({ uuid: _, ...r }) => r, "/uuid"],
   ["an empty name", (r) => ({ ...r, name: "" }), "/name"],
   ["a name with NUL", (r) => ({ ...r, name: "a\u0000b" }), "/name"],
+  // Lone UTF-16 surrogates are not Unicode and cannot be written as UTF-8 (1.1).
+  ["a name with a lone high surrogate", (r) => ({ ...r, name: "a\ud83dz" }), "/name"],
+  ["a name ending in a lone high surrogate", (r) => ({ ...r, name: "a\ud83d" }), "/name"],
+  ["a name with a lone low surrogate", (r) => ({ ...r, name: "\ude80a" }), "/name"],
+  ["a name with surrogates the wrong way round", (r) => ({ ...r, name: "\ude80\ud83d" }), "/name"],
+  [
+    "a metadata value with a lone surrogate",
+    (r) => ({ ...r, metadata: { k: "\udc00" } }),
+    "/metadata/k",
+  ],
+  [
+    "an image id with a lone surrogate",
+    (r) => ({ ...r, image: { ...r.image, id: "img\ud800" } }),
+    "/image/id",
+  ],
   ["a name of 256 characters", (r) => ({ ...r, name: "x".repeat(256) }), "/name"],
   ["no flavor", ({ flavor: _, ...r }) => r, "/flavor"],
   [
@@ -130,13 +145,14 @@ describe("validate.spawnRequest", () => {
   });
 
   // Names and metadata are opaque text the driver must store and return
-  // unchanged, however hostile; only NUL is refused.
+  // unchanged, however hostile; only NUL and lone surrogates are refused.
   it.each([
     ["quotes", `"double" 'single' \`back\``],
     ["angle brackets and ampersands", "<name>&amp;</name> & <![CDATA[x]]>"],
     ["newlines and tabs", "a\nb\r\nc\td"],
     ["other control characters", "\u0001\u0008\u000b\u000c\u001b[31m\u007f\u0085"],
     ["emoji", "🚀🔥👩‍👩‍👧"],
+    ["astral characters written as surrogate pairs", "\ud83d\ude80 \ud800\udc00 \udbff\udfff"],
     ["CJK text", "名前 서버 サーバー"],
     ["mixed scripts and a right-to-left mark", "имя ‏שם‎ ΟΝΟΜΑ"],
   ])("accepts names and metadata with %s", (_label, text) => {

@@ -81,8 +81,9 @@ describe("FakeDriver", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     const abort = new AbortController();
     const pending = client.listInstances({ signal: abort.signal });
-    abort.abort(new Error("caller gave up"));
-    await expect(pending).rejects.toThrow("caller gave up");
+    const reason = new Error("caller gave up");
+    abort.abort(reason);
+    await expect(pending).rejects.toMatchObject({ code: "NOVAKIT_CANCELLED", cause: reason });
   });
 
   it("times out a call whose latency exceeds the deadline", async () => {

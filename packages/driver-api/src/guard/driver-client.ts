@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { CAPABILITIES, type Capability, partitionCapabilities } from "../capabilities.js";
 import type { CallOptions, ComputeDriver, DriverLogger } from "../driver.js";
-import { DriverInternal, InvalidSpec, isDriverError, Unsupported } from "../errors.js";
-import { Uuid } from "../schemas/common.js";
+import { Cancelled, DriverInternal, InvalidSpec, isDriverError, Unsupported } from "../errors.js";
+import { Text, Uuid } from "../schemas/common.js";
 import type {
   AttachedBlockDevice,
   AttachedInterface,
@@ -70,6 +70,9 @@ export interface DriverClientOptions {
 // A malformed UUID is a bad request, not an unknown instance: it fails as
 // InvalidSpec at /uuid before the driver is called.
 const uuidValidator = validatorFor(Uuid);
+// The ids of attachments and snapshots, as the requests that create them
+// give them (Text of 1 to 255 characters). Checked since 1.1.0.
+const idValidator = validatorFor(Text({ minLength: 1, maxLength: 255 }));
 
 /**
  * The core's side of the boundary: wraps a driver and enforces the contract
@@ -270,6 +273,7 @@ export class DriverClient {
     return this.#guard(() => {
       const detach = this.#optional("detachBlockDevice");
       checkUuid(uuid);
+      checkId(deviceId, "/deviceId");
       return this.#call("detachBlockDevice", ctx, (o) => detach(uuid, deviceId, o));
     });
   }
@@ -296,6 +300,7 @@ export class DriverClient {
     return this.#guard(() => {
       const detach = this.#optional("detachInterface");
       checkUuid(uuid);
+      checkId(interfaceId, "/interfaceId");
       return this.#call("detachInterface", ctx, (o) => detach(uuid, interfaceId, o));
     });
   }
@@ -321,6 +326,7 @@ export class DriverClient {
     return this.#guard(() => {
       const revert = this.#optional("revertToSnapshot");
       checkUuid(uuid);
+      checkId(snapshotId, "/snapshotId");
       return this.#call("revertToSnapshot", ctx, (o) => revert(uuid, snapshotId, o));
     });
   }
@@ -329,6 +335,7 @@ export class DriverClient {
     return this.#guard(() => {
       const remove = this.#optional("deleteSnapshot");
       checkUuid(uuid);
+      checkId(snapshotId, "/snapshotId");
       return this.#call("deleteSnapshot", ctx, (o) => remove(uuid, snapshotId, o));
     });
   }
@@ -391,7 +398,10 @@ export class DriverClient {
   ): Promise<T> {
     const bucket = deadlines.enter(ctx?.timeoutMs ?? this.#timeouts[operation]);
     const signal = ctx?.signal ? AbortSignal.any([ctx.signal, bucket.signal]) : bucket.signal;
-    if (signal.aborted) return Promise.reject(ctx?.signal?.reason ?? signal.reason);
+    if (ctx?.signal?.aborted) {
+      return Promise.reject(new Cancelled(operation, { cause: ctx.signal.reason }));
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
     const options: CallOptions = { signal, requestId: ctx?.requestId ?? this.#nextRequestId() };
     return new Promise<T>((resolve, reject) => {
       // The deadline, and the caller's signal, reject the call even if the
@@ -411,7 +421,7 @@ export class DriverClient {
       const onCallerAbort = () => {
         if (waiter.settled) return;
         bucket.leave(waiter);
-        reject(callerSignal?.reason);
+        reject(new Cancelled(operation, { cause: callerSignal?.reason }));
       };
       callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
       const finish = (): boolean => {
@@ -463,7 +473,7 @@ export class DriverClient {
     callerSignal: AbortSignal | undefined,
   ): unknown {
     if (isDriverError(err)) return err;
-    if (callerSignal?.aborted) return callerSignal.reason;
+    if (callerSignal?.aborted) return new Cancelled(operation, { cause: callerSignal.reason });
     return new DriverInternal(
       `driver failed in ${operation}: ${(err as Error)?.message ?? String(err)}`,
       {
@@ -480,6 +490,12 @@ export class DriverClient {
 
 /** The deadlines of every client in the process. */
 const deadlines = new DeadlineBuckets();
+
+function checkId(id: string, pointer: string): void {
+  if (!idValidator.is(id)) {
+    throw new InvalidSpec(pointer, "must be 1 to 255 characters of valid Unicode, without NUL");
+  }
+}
 
 function checkUuid(uuid: string): void {
   if (!uuidValidator.is(uuid)) throw new InvalidSpec("/uuid", "must be a lower-case UUID");

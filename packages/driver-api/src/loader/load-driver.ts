@@ -210,7 +210,7 @@ function checkConfig(
       ErrorCode.ManifestInvalid,
       specifier,
       `driver "${manifest.name}" has a configSchema that is not a valid JSON Schema: ${(cause as Error).message}`,
-      { path: "configSchema" },
+      { path: "/configSchema", file: manifest.entry },
       { cause },
     );
   }

@@ -23,7 +23,7 @@ export function readManifest(specifier: string, pkg: ResolvedPackage): PackageMa
       ErrorCode.ManifestInvalid,
       specifier,
       `${pkg.packageJsonPath} is not readable JSON: ${(cause as Error).message}`,
-      { path: pkg.packageJsonPath },
+      { path: "", file: pkg.packageJsonPath },
       { cause },
     );
   }

@@ -67,5 +67,8 @@ function found(_specifier: string, dir: string): ResolvedPackage | undefined {
 }
 
 function notFound(specifier: string, message: string): never {
-  throw new DriverLoadError(ErrorCode.DriverLoad, specifier, message, { path: "package.json" });
+  throw new DriverLoadError(ErrorCode.DriverLoad, specifier, message, {
+    path: "",
+    file: "package.json",
+  });
 }

@@ -32,11 +32,21 @@ export const Uuid = Type.String({
 });
 
 /**
+ * Any Unicode text but NUL, which no hypervisor configuration format can
+ * carry, and lone UTF-16 surrogates, which are not Unicode text at all and
+ * cannot be written as UTF-8 (XML, xl.cfg, JSON on the wire). Written to mean
+ * the same with and without a regular expression's Unicode mode: a code
+ * unit that is no surrogate, or a high surrogate followed by a low one.
+ * Refusing lone surrogates is new in 1.1.0.
+ */
+export const TEXT_PATTERN = "^(?:[^\\u0000\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])*$";
+
+/**
  * Free text that must survive the trip to the hypervisor and back unchanged:
- * any Unicode but NUL, which no hypervisor configuration format can carry.
+ * see TEXT_PATTERN.
  */
 export function Text(options: { minLength?: number; maxLength: number; description?: string }) {
-  return Type.String({ pattern: "^[^\\u0000]*$", ...options });
+  return Type.String({ pattern: TEXT_PATTERN, ...options });
 }
 
 /** Every power state an instance can be observed in. @public */
@@ -64,8 +74,8 @@ export const PowerStateSchema = StringEnum(POWER_STATES);
 export const Metadata = Type.Unsafe<Record<string, string>>({
   type: "object",
   maxProperties: 128,
-  propertyNames: { type: "string", minLength: 1, maxLength: 255, pattern: "^[^\\u0000]*$" },
-  additionalProperties: { type: "string", maxLength: 255, pattern: "^[^\\u0000]*$" },
+  propertyNames: { type: "string", minLength: 1, maxLength: 255, pattern: TEXT_PATTERN },
+  additionalProperties: { type: "string", maxLength: 255, pattern: TEXT_PATTERN },
   description: "free-form key/value pairs kept with the instance and returned unchanged",
 });
 
