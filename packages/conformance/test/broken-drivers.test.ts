@@ -23,7 +23,7 @@ const CASES: readonly [
   config?: object,
 ][] = [
   ["destroy-not-idempotent", ["C-IDEMP-1", "C-IDEMP-2"], []],
-  ["capability-not-honored", ["C-CAP-snapshot"], []],
+  ["capability-not-honored", ["C-CAP-snapshot"], ["C-INPUT-2"]],
   ["missing-event", ["T-pause-running", "C-EVENT-1"], []],
   ["out-of-order-events", ["C-EVENT-1"], ["T-"]],
   [
@@ -41,6 +41,7 @@ const CASES: readonly [
   ["accepts-bad-input", ["C-INPUT-1"], []],
   ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
   ["concurrent-destroy-rejects", ["C-CONC-5"], []],
+  ["suspend-without-capability", ["C-UNSUP-suspend"], []],
   [
     "crash-leaves-reservations",
     ["C-CRASH-1"],
@@ -71,6 +72,21 @@ describe("the conformance suite", () => {
     expect(state("C-UNSUP-resize")).toBe("passed");
     expect(state("C-UNSUP-block-device")).toBe("passed");
     expect(report.capabilities.find((c) => c.name === "resize")?.verdict).toBe("not-claimed");
+  });
+
+  it("certifies a 1.1 driver that cannot save memory: no suspend capability, Unsupported from both methods", async () => {
+    const report = await runCertification({
+      driver: fileURLToPath(new URL("./fixtures/no-memory-save/", import.meta.url)),
+      ...quick,
+    });
+    expect(report.verdictReasons).toEqual([]);
+    expect(report.verdict).toBe("certified");
+    const state = (clause: string) => report.tests.find((t) => t.clause === clause)?.state;
+    expect(state("C-UNSUP-suspend")).toBe("passed");
+    expect(state("C-CAP-suspend")).toBe("skipped");
+    expect(state("T-suspend-running")).toBe("skipped");
+    expect(state("T-powerOn-suspended")).toBe("skipped");
+    expect(report.capabilities.find((c) => c.name === "suspend")?.verdict).toBe("not-claimed");
   });
 
   for (const [variant, mustFail, mayAlsoFail, config] of CASES) {

@@ -1,3 +1,5 @@
+import semver from "semver";
+
 /**
  * The closed set of optional capabilities a driver may declare. Each one
  * unlocks a group of optional methods and maps to a scheduler trait, named
@@ -46,6 +48,17 @@ export const CAPABILITIES = {
     since: "1.0.0",
     summary: "Move a running instance to another host without stopping it.",
   },
+  // suspend and resume were required in 1.0, so every driver whose range
+  // admits 1.0 has them (see impliedCapabilities); a driver for 1.1 or later
+  // that can save a guest's memory to disk declares it, and one that cannot
+  // leaves it out and rejects both with Unsupported. os-traits has no trait
+  // for it, hence Placement's CUSTOM_ prefix.
+  suspend: {
+    methods: ["suspend", "resume"],
+    trait: "CUSTOM_NOVAKIT_SUSPEND",
+    since: "1.1.0",
+    summary: "Save a running instance's memory to disk and restore it (suspend, resume).",
+  },
 } as const satisfies Record<
   string,
   { methods: readonly string[]; trait: string; since: string; summary: string }
@@ -80,6 +93,22 @@ export function partitionCapabilities(names: readonly string[]): {
     else unknown.push(name);
   }
   return { known: [...known], unknown };
+}
+
+/**
+ * The capabilities a driver has without declaring them, by the contract
+ * range its manifest declares: `suspend` for a driver whose range admits a
+ * 1.0 core, since 1.0 made suspend and resume required. A core that knows
+ * the range (the loader passes it to {@link DriverClient}) adds these to
+ * what the driver declared.
+ *
+ * @public
+ * @since 1.1.0
+ */
+export function impliedCapabilities(contractRange: string): Capability[] {
+  return semver.intersects(contractRange, "<1.1.0-0", { includePrerelease: true })
+    ? ["suspend"]
+    : [];
 }
 
 /** The scheduler traits a set of capabilities maps to. @public */

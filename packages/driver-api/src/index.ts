@@ -5,6 +5,7 @@ export {
   CAPABILITY_NAMES,
   type Capability,
   capabilityTraits,
+  impliedCapabilities,
   isCapability,
   partitionCapabilities,
 } from "./capabilities.js";

@@ -4,6 +4,7 @@ import {
   CAPABILITY_NAMES,
   type Capability,
   capabilityTraits,
+  impliedCapabilities,
   isCapability,
   type OptionalDriverMethod,
   partitionCapabilities,
@@ -45,21 +46,42 @@ describe("capabilities", () => {
   it("the hand-written lists are ComputeDriver's optional and required members", () => {
     expectTypeOf<(typeof OPTIONAL_METHODS)[number]>().toEqualTypeOf<OptionalDriverMethod>();
     expectTypeOf<(typeof REQUIRED_METHODS)[number]>().toEqualTypeOf<RequiredDriverMethod>();
-    expectTypeOf<
-      (typeof CAPABILITIES)[Capability]["methods"][number]
-    >().toEqualTypeOf<OptionalDriverMethod>();
+    // suspend and resume: required on the interface (1.0 made them so), gated
+    // by a capability since 1.1.
+    expectTypeOf<(typeof CAPABILITIES)[Capability]["methods"][number]>().toEqualTypeOf<
+      OptionalDriverMethod | "suspend" | "resume"
+    >();
   });
 
-  it("map every optional method to exactly one capability, and no required one to any", () => {
+  it("map every optional method to exactly one capability, and of the required ones only suspend and resume (to suspend)", () => {
     const mapped = CAPABILITY_NAMES.flatMap((c) => [...CAPABILITIES[c].methods]);
-    expect([...mapped].sort()).toEqual([...OPTIONAL_METHODS].sort());
+    expect([...mapped].sort()).toEqual([...OPTIONAL_METHODS, "suspend", "resume"].sort());
     expect(new Set(mapped).size).toBe(mapped.length);
-    for (const m of REQUIRED_METHODS) expect(mapped).not.toContain(m);
+    for (const m of REQUIRED_METHODS.filter((r) => r !== "suspend" && r !== "resume")) {
+      expect(mapped).not.toContain(m);
+    }
+    expect(CAPABILITIES.suspend.methods).toEqual(["suspend", "resume"]);
   });
+
+  it.each<[string, Capability[]]>([
+    ["^1.0.0", ["suspend"]],
+    ["~1.0.3", ["suspend"]],
+    [">=1.0.0 <3.0.0", ["suspend"]],
+    ["1.x", ["suspend"]],
+    ["^1.1.0", []],
+    [">=1.1.0", []],
+    ["^2.0.0", []],
+  ])(
+    "impliedCapabilities(%j) is %j: a driver that may run on a 1.0 core has suspend",
+    (range, implied) => {
+      expect(impliedCapabilities(range)).toEqual(implied);
+    },
+  );
 
   it.each(CAPABILITY_NAMES)("%s unlocks at least one method and has its own trait", (c) => {
     expect(CAPABILITIES[c].methods.length).toBeGreaterThan(0);
-    expect(CAPABILITIES[c].trait).toMatch(/^COMPUTE_[A-Z_]+$/);
+    // os-traits' name where it has one; Placement's CUSTOM_ prefix where not.
+    expect(CAPABILITIES[c].trait).toMatch(/^(COMPUTE|CUSTOM_NOVAKIT)_[A-Z_]+$/);
     const others = CAPABILITY_NAMES.filter((o) => o !== c).map((o) => CAPABILITIES[o].trait);
     expect(others).not.toContain(CAPABILITIES[c].trait);
   });

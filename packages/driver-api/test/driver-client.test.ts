@@ -172,7 +172,8 @@ describe("DriverClient: capabilities", () => {
     },
   );
 
-  it.each(CAPABILITY_NAMES)(
+  // suspend's methods are required ones: the loader refuses a driver without them.
+  it.each(CAPABILITY_NAMES.filter((c) => c !== "suspend"))(
     "refuses at init a driver that declares %s but lacks one of its methods",
     async (capability) => {
       const { spies } = fullDriver([]);
@@ -189,11 +190,34 @@ describe("DriverClient: capabilities", () => {
     },
   );
 
+  it("gates suspend and resume by the suspend capability for a 1.1 driver, and implies it for a 1.0 one", async () => {
+    const suspend = vi.fn(async () => {});
+    const resume = vi.fn(async () => {});
+    const without = await client(driver({ suspend, resume }), { contract: "^1.1.0" });
+    expect(without.supports("suspend")).toBe(false);
+    await expect(without.suspend(UUID)).rejects.toMatchObject({
+      code: "NOVAKIT_UNSUPPORTED",
+      details: { operation: "suspend", capability: "suspend" },
+    });
+    await expect(without.resume(UUID)).rejects.toMatchObject({ code: "NOVAKIT_UNSUPPORTED" });
+    expect(suspend).not.toHaveBeenCalled();
+    expect(resume).not.toHaveBeenCalled();
+    const declared = await client(driver({ suspend, resume }, ["suspend"]), { contract: "^1.1.0" });
+    await declared.suspend(UUID);
+    await declared.resume(UUID);
+    const legacy = await client(driver({ suspend, resume }), { contract: "^1.0.0" });
+    expect(legacy.supports("suspend")).toBe(true);
+    await legacy.suspend(UUID);
+    const unknownRange = await client(driver({ suspend, resume })); // taken for a 1.0 driver
+    expect(unknownRange.supports("suspend")).toBe(true);
+    expect(suspend).toHaveBeenCalledTimes(2);
+  });
+
   it("ignores capability names this contract does not know, and says so to the logger", async () => {
     const logger: DriverLogger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const c = new DriverClient(
       driver({ resize: async () => {} }, ["resize", "quantum-tunnelling"]),
-      { logger },
+      { logger, contract: "^1.1.0" },
     );
     const answer = await c.init();
     expect(answer.capabilities).toEqual(["resize", "quantum-tunnelling"]);

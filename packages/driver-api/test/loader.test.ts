@@ -267,8 +267,9 @@ describe("loadDriver accepts", () => {
 
     const info = await loaded.client.init();
     expect(info).toMatchObject({ hypervisorType: "minimal", hypervisorVersion: "1.0" });
-    // It declares "teleport", a capability from some later contract: ignored, not fatal.
-    expect([...loaded.client.capabilities]).toEqual([]);
+    // It declares "teleport", a capability from some later contract: ignored,
+    // not fatal. Its range admits 1.0, where suspend was required: it has it.
+    expect([...loaded.client.capabilities]).toEqual(["suspend"]);
 
     const spawned = await loaded.client.spawn(spawnRequest);
     expect(spawned).toMatchObject({ uuid: spawnRequest.uuid, powerState: "running" });

@@ -297,6 +297,8 @@ const capabilityText: Record<Capability, string> = {
   resize:
     "resize changes a stopped instance's vCPUs and memory, and rejects with InvalidState while it runs.",
   "live-migration": "migrateLive moves a running instance to another host.",
+  suspend:
+    "suspend saves a running instance to disk (suspended) and resume restores it (running); every driver for 1.0 has it.",
 };
 
 const capabilities: Clause[] = CAPABILITY_NAMES.flatMap((capability): Clause[] => [

@@ -74,14 +74,20 @@ export class SuiteContext {
         client: clientOptions,
       });
       this.driver = instrument(this.loaded.driver, this.stats);
-      this.client = new DriverClient(this.driver, clientOptions);
+      this.client = new DriverClient(this.driver, {
+        ...clientOptions,
+        contract: this.loaded.manifest.contract,
+      });
     } else {
       const definition = this.options.driver as DriverDefinition;
       this.driver = instrument(
         definition.create(this.options.config, createDriverHost(hostOptions)),
         this.stats,
       );
-      this.client = new DriverClient(this.driver, clientOptions);
+      this.client = new DriverClient(this.driver, {
+        ...clientOptions,
+        contract: definition.contract,
+      });
     }
     this.info = await this.client.init(this.call());
     this.capabilities = this.client.capabilities;
@@ -143,6 +149,11 @@ export class SuiteContext {
       case "paused":
         return this.client.pause(uuid, c);
       case "suspended":
+        if (!this.capabilities.has("suspend")) {
+          throw new NotApplicable(
+            'the driver does not have "suspend", so no instance of it is ever suspended',
+          );
+        }
         return this.client.suspend(uuid, c);
       case "stopped":
         return this.client.powerOff(uuid, { graceMs: this.options.powerOffGraceMs }, c);

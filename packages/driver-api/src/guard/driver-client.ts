@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { CAPABILITIES, type Capability, partitionCapabilities } from "../capabilities.js";
+import {
+  CAPABILITIES,
+  type Capability,
+  impliedCapabilities,
+  partitionCapabilities,
+} from "../capabilities.js";
 import type { CallOptions, ComputeDriver, DriverLogger } from "../driver.js";
 import { Cancelled, DriverInternal, InvalidSpec, isDriverError, Unsupported } from "../errors.js";
 import { Text, Uuid } from "../schemas/common.js";
@@ -65,6 +70,15 @@ export interface DriverClientOptions {
   readonly validateRequests?: boolean;
   /** Where the client reports what it ignored (unknown capabilities, say). */
   readonly logger?: DriverLogger;
+  /**
+   * The contract range the driver's manifest declares (the loader passes
+   * it). It decides the capabilities the driver has without declaring them
+   * ({@link impliedCapabilities}); without it the driver is taken for a 1.0
+   * one, which has suspend and resume.
+   *
+   * @since 1.1.0
+   */
+  readonly contract?: string;
 }
 
 // A malformed UUID is a bad request, not an unknown instance: it fails as
@@ -92,6 +106,7 @@ export class DriverClient {
   readonly #logger: DriverLogger | undefined;
   #info: DriverInfo | undefined;
   #capabilities: ReadonlySet<Capability> = new Set();
+  readonly #implied: readonly Capability[];
   // Request ids are a random prefix per client and a counter: unique, and
   // cheaper than a UUID per call.
   readonly #requestPrefix = `req-${randomUUID().slice(0, 8)}`;
@@ -103,6 +118,7 @@ export class DriverClient {
     this.#validateResults = options.validateResults ?? true;
     this.#validateRequests = options.validateRequests ?? true;
     this.#logger = options.logger;
+    this.#implied = impliedCapabilities(options.contract ?? "^1.0.0");
   }
 
   /** What `init` reported; undefined before it. */
@@ -110,7 +126,7 @@ export class DriverClient {
     return this.#info;
   }
 
-  /** The declared capabilities this contract knows; empty before `init`. */
+  /** The declared capabilities this contract knows, with the implied ones; empty before `init`. */
   get capabilities(): ReadonlySet<Capability> {
     return this.#capabilities;
   }
@@ -142,7 +158,7 @@ export class DriverClient {
       }
     }
     this.#info = info;
-    this.#capabilities = new Set(known);
+    this.#capabilities = new Set([...known, ...this.#implied]);
     return info;
   }
 
@@ -237,17 +253,21 @@ export class DriverClient {
     });
   }
 
+  /** Needs capability `suspend` (since 1.1; every driver for 1.0 has it). */
   suspend(uuid: string, ctx?: CallContext): Promise<void> {
     return this.#guard(() => {
+      const suspend = this.#optional("suspend");
       checkUuid(uuid);
-      return this.#call("suspend", ctx, (o) => this.#driver.suspend(uuid, o));
+      return this.#call("suspend", ctx, (o) => suspend(uuid, o));
     });
   }
 
+  /** Needs capability `suspend` (since 1.1; every driver for 1.0 has it). */
   resume(uuid: string, ctx?: CallContext): Promise<void> {
     return this.#guard(() => {
+      const resume = this.#optional("resume");
       checkUuid(uuid);
-      return this.#call("resume", ctx, (o) => this.#driver.resume(uuid, o));
+      return this.#call("resume", ctx, (o) => resume(uuid, o));
     });
   }
 

@@ -51,4 +51,6 @@ export const CAPABILITY_OF: Partial<Record<DriverOperation, Capability>> = {
   getConsoleOutput: "console-output",
   resize: "resize",
   migrateLive: "live-migration",
+  suspend: "suspend",
+  resume: "suspend",
 };

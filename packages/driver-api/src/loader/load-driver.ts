@@ -118,6 +118,7 @@ export async function loadDriver(
     driver,
     client: new DriverClient(driver, {
       ...(options.logger ? { logger: options.logger } : {}),
+      contract: manifest.contract,
       ...options.client,
     }),
   };

@@ -94,6 +94,18 @@ const liveMigration: CapabilityCheck = async () => {
   );
 };
 
+const suspend: CapabilityCheck = async (ctx) => {
+  const { uuid } = await ctx.spawn();
+  await ctx.client.suspend(uuid, ctx.call());
+  expect((await ctx.client.getInstanceInfo(uuid, ctx.call())).powerState, "after suspend").toBe(
+    "suspended",
+  );
+  await ctx.client.resume(uuid, ctx.call());
+  expect((await ctx.client.getInstanceInfo(uuid, ctx.call())).powerState, "after resume").toBe(
+    "running",
+  );
+};
+
 const CHECKS: Record<Capability, CapabilityCheck> = {
   "block-device": blockDevice,
   "network-interface": networkInterface,
@@ -101,6 +113,7 @@ const CHECKS: Record<Capability, CapabilityCheck> = {
   "console-output": consoleOutput,
   resize,
   "live-migration": liveMigration,
+  suspend,
 };
 
 /** Calls an optional method of the driver itself, bypassing the client's own gate. */

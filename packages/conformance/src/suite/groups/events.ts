@@ -14,8 +14,12 @@ export function eventTests(ctx: SuiteContext): void {
       ["spawn", () => ctx.client.spawn(request, c()), ["started"]],
       ["pause", () => ctx.client.pause(uuid, c()), ["paused"]],
       ["unpause", () => ctx.client.unpause(uuid, c()), ["resumed"]],
-      ["suspend", () => ctx.client.suspend(uuid, c()), ["suspended"]],
-      ["resume", () => ctx.client.resume(uuid, c()), ["resumed"]],
+      ...(ctx.capabilities.has("suspend")
+        ? ([
+            ["suspend", () => ctx.client.suspend(uuid, c()), ["suspended"]],
+            ["resume", () => ctx.client.resume(uuid, c()), ["resumed"]],
+          ] as [string, () => Promise<unknown>, LifecycleEventType[]][])
+        : []),
       [
         "powerOff",
         () => ctx.client.powerOff(uuid, { graceMs: ctx.options.powerOffGraceMs }, c()),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SpawnRequest } from "@novakit/driver-api";
 import { expect } from "vitest";
-import { check } from "../check.js";
+import { check, requireCapability } from "../check.js";
 import type { SuiteContext } from "../context.js";
 import { PER_INSTANCE_OPERATIONS } from "./operations.js";
 
@@ -85,10 +85,11 @@ export function inputTests(ctx: SuiteContext): void {
     );
   }
 
-  for (const [name, call] of PER_INSTANCE_OPERATIONS) {
+  for (const [name, call, capability] of PER_INSTANCE_OPERATIONS) {
     check(
       "C-INPUT-2",
-      async () => {
+      async (t) => {
+        if (capability !== undefined) requireCapability(ctx, t, capability);
         await expect(call(ctx, randomUUID())).rejects.toMatchObject({
           code: "NOVAKIT_INSTANCE_NOT_FOUND",
         });

@@ -8,7 +8,7 @@ import {
 import { expect } from "vitest";
 import { transitionClauseId } from "../../catalog/clauses.js";
 import { check } from "../check.js";
-import type { SuiteContext } from "../context.js";
+import { NotApplicable, type SuiteContext } from "../context.js";
 import { runPowerOperation } from "./operations.js";
 
 async function expectState(ctx: SuiteContext, uuid: string, state: PowerState): Promise<void> {
@@ -52,6 +52,16 @@ export function lifecycleTests(ctx: SuiteContext): void {
   for (const operation of Object.keys(POWER_TRANSITIONS) as PowerOperation[]) {
     for (const state of POWER_STATES) {
       check(transitionClauseId(operation, state), async () => {
+        // suspend and resume need the suspend capability (1.1; every 1.0 driver
+        // has it); driveTo says the same of the suspended state.
+        if (
+          (operation === "suspend" || operation === "resume") &&
+          !ctx.capabilities.has("suspend")
+        ) {
+          throw new NotApplicable(
+            'the driver does not have "suspend"; C-UNSUP-suspend checks it refuses',
+          );
+        }
         const { uuid } = await ctx.spawn();
         await ctx.driveTo(uuid, state);
         await expectState(ctx, uuid, state);

@@ -1,4 +1,9 @@
-import { CONTRACT_VERSION, loadDriver, partitionCapabilities } from "@novakit/driver-api";
+import {
+  CONTRACT_VERSION,
+  impliedCapabilities,
+  loadDriver,
+  partitionCapabilities,
+} from "@novakit/driver-api";
 import { expect } from "vitest";
 import { check, record } from "../check.js";
 import { NotApplicable, type SuiteContext } from "../context.js";
@@ -50,7 +55,11 @@ export function loadingTests(ctx: SuiteContext): void {
     const info = ctx.info;
     expect(info.hypervisorType.length).toBeGreaterThan(0);
     const { known, unknown } = partitionCapabilities(info.capabilities);
-    expect([...ctx.capabilities].sort()).toEqual([...known].sort());
+    // What it declared, and what its contract range gives it (suspend, for a 1.0 driver).
+    const range =
+      ctx.loaded?.manifest.contract ?? (ctx.options.driver as { contract?: string }).contract;
+    const implied = impliedCapabilities(range ?? "^1.0.0");
+    expect([...ctx.capabilities].sort()).toEqual([...new Set([...known, ...implied])].sort());
     record(t, "driver", {
       packageName: ctx.loaded?.packageName ?? null,
       packageVersion: ctx.loaded?.packageVersion ?? null,
@@ -60,6 +69,7 @@ export function loadingTests(ctx: SuiteContext): void {
       hypervisorType: info.hypervisorType,
       hypervisorVersion: info.hypervisorVersion,
       capabilities: known,
+      impliedCapabilities: implied.filter((c) => !known.includes(c)),
       unknownCapabilities: unknown,
     });
   });
