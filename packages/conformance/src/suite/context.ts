@@ -39,8 +39,8 @@ export class SuiteContext {
   readonly invalidEvents: { value: unknown; reason: string }[] = [];
   /** Instances created by the current test and not yet known to be gone. */
   readonly tracked = new Set<string>();
-  /** Instances that were still there after the suite destroyed them. */
-  readonly leaks: string[] = [];
+  /** Instances that were still there after the suite destroyed them, with the test that made them. */
+  readonly leaks: Leak[] = [];
   /** Driver calls and waits, so reports can show the suite's own cost. */
   readonly stats: CallStats = { driverCalls: 0, driverMs: 0, eventWaitMs: 0 };
   /** When setup began (performance.now()). */
@@ -127,17 +127,17 @@ export class SuiteContext {
     };
   }
 
+  /** Records an instance this test made, so it is destroyed after the test. */
+  track(uuid: string): void {
+    this.tracked.add(uuid);
+  }
+
   /** Spawns through the guard and tracks the instance for cleanup. */
   async spawn(overrides: Partial<SpawnRequest> = {}): Promise<SpawnRequest> {
     const request = this.request(overrides);
     this.tracked.add(request.uuid);
     await this.client.spawn(request, this.call());
     return request;
-  }
-
-  /** Tracks a UUID the test is about to create by other means. */
-  track(uuid: string): void {
-    this.tracked.add(uuid);
   }
 
   /** Takes a running instance into `state` through the contract, or says why it cannot. */
@@ -198,16 +198,59 @@ export class SuiteContext {
     });
   }
 
-  /** Destroys what the current test created; anything that survives its destroy is a leak. */
-  async cleanupTracked(): Promise<void> {
+  /**
+   * Destroys what the current test created; anything that survives its
+   * destroy is a leak, named with `test`. Each instance is checked once and
+   * then dropped, whatever happens: a driver whose answers cannot be read
+   * must not make every later test retry, and fail on, this one's instances.
+   * An instance the driver still lists is given the event timeout to go.
+   */
+  async cleanupTracked(test = "(unknown test)"): Promise<void> {
     for (const uuid of [...this.tracked]) {
+      this.tracked.delete(uuid);
+      let destroyError: string | undefined;
       try {
         await this.client.destroy(uuid, this.call());
-      } catch {
-        // Reported as a leak below if it is still there.
+      } catch (err) {
+        destroyError = describeError(err);
       }
-      if (await this.exists(uuid)) this.leaks.push(uuid);
-      this.tracked.delete(uuid);
+      // A driver may finish a removal just after destroy resolves: wait for
+      // it, until it has shown three real leaks (then waiting is only slow).
+      const grace = this.leaks.length >= 3 ? 0 : this.options.eventTimeoutMs;
+      const present = await this.presentWithin(uuid, grace);
+      if (present !== false) {
+        this.leaks.push({
+          uuid,
+          test,
+          why:
+            present === true
+              ? `still there after destroy${destroyError ? ` (destroy rejected: ${destroyError})` : ""}`
+              : `cannot tell whether it is gone: ${present.unknown}`,
+        });
+      }
+    }
+  }
+
+  /**
+   * Whether the instance is still there once `ms` have passed (polling), or,
+   * when neither getInstanceInfo nor listInstances answers, why not.
+   */
+  async presentWithin(uuid: string, ms: number): Promise<boolean | { unknown: string }> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      let present: boolean | { unknown: string };
+      try {
+        present = await this.exists(uuid);
+      } catch (err) {
+        // getInstanceInfo is broken: the listing may still answer.
+        try {
+          present = (await this.client.listInstances(this.call())).some((i) => i.uuid === uuid);
+        } catch {
+          present = { unknown: describeError(err) };
+        }
+      }
+      if (present !== true || Date.now() >= deadline) return present;
+      await sleep(Math.min(100, ms));
     }
   }
 
@@ -241,4 +284,18 @@ export class SuiteContext {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An instance the suite could not remove, and the test that made it. */
+export interface Leak {
+  readonly uuid: string;
+  readonly test: string;
+  readonly why: string;
+}
+
+/** An error as a line: its contract code, if any, and its message. */
+export function describeError(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  const message = (err as Error)?.message ?? String(err);
+  return typeof code === "string" ? `${code}: ${message}` : message;
 }

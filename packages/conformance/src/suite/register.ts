@@ -38,7 +38,7 @@ export function registerConformanceSuite(options: SuiteOptions): void {
   });
   describe("novakit conformance", () => {
     beforeAll(() => ctx.setup(), ctx.options.callTimeoutMs * 2);
-    afterEach(() => ctx.cleanupTracked(), ctx.options.callTimeoutMs * 4);
+    afterEach((t) => ctx.cleanupTracked(t.task.name), ctx.options.callTimeoutMs * 4);
     afterAll(() => ctx.teardown(), ctx.options.callTimeoutMs * 4);
 
     describe("loading", () => loadingTests(ctx));

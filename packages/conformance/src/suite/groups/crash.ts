@@ -97,6 +97,12 @@ function runAndKill(
     fromDir: ctx.options.fromDir,
     requests,
     concurrency: ctx.options.concurrency,
+    // After a random number of spawns have ended, at a random point of the
+    // next ones' run: then `concurrency` spawns are in flight, each at a
+    // different step. The child kills itself (see crash/child.ts).
+    killAfter:
+      1 + Math.floor(Math.random() * Math.max(1, requests.length - ctx.options.concurrency)),
+    killDelay: Math.random(),
   };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childScript(), JSON.stringify(input)], {
@@ -104,18 +110,9 @@ function runAndKill(
     });
     const attempted = new Set<string>();
     const resolved = new Set<string>();
-    const startedAt = new Map<string, number>();
-    let settled = 0;
-    let spawnMs = 0;
     let stderr = "";
     let buffered = "";
-    let timer: NodeJS.Timeout | undefined;
     const kill = () => child.kill("SIGKILL");
-    // Killed after a random number of spawns have ended, at a random point
-    // of the next ones' run: then `concurrency` spawns are in flight, each
-    // at a different step.
-    const killAfter =
-      1 + Math.floor(Math.random() * Math.max(1, requests.length - input.concurrency));
     child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-2000);
     });
@@ -125,28 +122,15 @@ function runAndKill(
       buffered = lines.pop() ?? "";
       for (const line of lines) {
         const [what, uuid] = line.split(" ");
-        if (uuid === undefined && what !== "done") continue;
-        if (what === "attempt" && uuid !== undefined) {
-          attempted.add(uuid);
-          startedAt.set(uuid, performance.now());
-        }
-        if ((what === "resolved" || what === "rejected") && uuid !== undefined) {
-          if (what === "resolved") resolved.add(uuid);
-          settled += 1;
-          spawnMs = Math.max(
-            spawnMs,
-            performance.now() - (startedAt.get(uuid) ?? performance.now()),
-          );
-          if (settled === killAfter) timer = setTimeout(kill, Math.random() * spawnMs);
-        }
-        if (what === "done") kill(); // everything ended before the kill: killed now
+        if (what === "attempt" && uuid !== undefined) attempted.add(uuid);
+        if (what === "resolved" && uuid !== undefined) resolved.add(uuid);
       }
     });
     const deadline = setTimeout(kill, ctx.options.callTimeoutMs * 2);
     child.on("error", reject);
-    child.on("exit", (code, signal) => {
+    // "close", not "exit": every line the child wrote has been read by then.
+    child.on("close", (code, signal) => {
       clearTimeout(deadline);
-      if (timer !== undefined) clearTimeout(timer);
       if (signal === "SIGKILL") resolve({ attempted, resolved });
       else
         reject(
