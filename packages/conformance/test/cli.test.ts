@@ -155,19 +155,51 @@ describe("novakit-certify", () => {
       /\/hostnmae/,
     ],
     ["a path that holds no package", () => [join(work, "nothing-here")], /no package\.json/],
-  ])("exits 3 when the driver cannot load: %s", async (_label, args, message) => {
-    const [driver, ...rest] = args();
-    const run = await certify("--driver", driver ?? "", ...rest);
-    expect(run.exitCode).toBe(3);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-  });
+  ])(
+    "exits 3 when the driver cannot load: %s, and still writes the four reports",
+    async (label, args, message) => {
+      const [driver, ...rest] = args();
+      const reportDir = join(work, `refused-${label.replaceAll(" ", "-")}`);
+      const run = await certify("--driver", driver ?? "", ...rest, "--report-dir", reportDir);
+      expect(run.exitCode).toBe(3);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const json = JSON.parse(readFileSync(join(reportDir, "certification.json"), "utf8"));
+      expect(validateReport(json)).toBeUndefined();
+      expect(json.verdict).toBe("not-certified");
+      expect(json.verdictReasons[0]).toMatch(message);
+      expect(readFileSync(join(reportDir, "junit.xml"), "utf8")).toContain("<testsuites");
+      expect(readFileSync(join(reportDir, "certification.md"), "utf8")).toContain("not certified");
+    },
+  );
 
-  it("exits 4 when the hypervisor cannot be reached", async () => {
-    const run = await certify("--driver", join(fixtures, "unreachable-hypervisor"));
+  it("exits 4 when the hypervisor cannot be reached, and still writes the reports", async () => {
+    const reportDir = join(work, "refused-unreachable");
+    const run = await certify(
+      "--driver",
+      join(fixtures, "unreachable-hypervisor"),
+      "--report-dir",
+      reportDir,
+    );
     expect(run.exitCode).toBe(4);
     expect(run.stderr).toMatch(/could not reach its hypervisor: .*connection refused/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    const json = JSON.parse(readFileSync(join(reportDir, "certification.json"), "utf8"));
+    expect(json.verdictReasons).toEqual([expect.stringMatching(/connection refused/)]);
+  });
+
+  it("writes failures whole and without colour codes into the JSON report", async () => {
+    const reportDir = join(work, "reports-broken-events");
+    await certify("--driver", join(broken, "out-of-order-events"), "--report-dir", reportDir);
+    const json = JSON.parse(readFileSync(join(reportDir, "certification.json"), "utf8"));
+    const errors = json.tests
+      .filter((t: { error?: string }) => t.error)
+      .map((t: { error: string }) => t.error);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) {
+      expect(error).not.toMatch(/\u001b\[/);
+      expect(error).not.toMatch(/…\(\d+\)|\[ Array\(\d+\) \]/); // vitest's truncation marks
+    }
   });
 
   it("never certifies a partial run, and lists excluded tests as skipped with the reason", async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { buildReport } from "../report/build.js";
 import { writeReports } from "../report/write.js";
 import { runCertification } from "../runner/run.js";
 import { CERTIFY_USAGE, parseCertifyArgs } from "./args.js";
@@ -46,7 +47,27 @@ async function certify(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return ExitCode.Certified;
   }
-  await preflight(args.driver, args.config, process.cwd());
+  try {
+    await preflight(args.driver, args.config, process.cwd());
+  } catch (err) {
+    // A CI job that reads certification.json gets an answer here too: the
+    // four reports, not certified, the refusal as the reason.
+    if (err instanceof UserFacingError) {
+      const now = new Date();
+      const report = buildReport({
+        results: [],
+        specifier: args.driver,
+        suiteVersion: version(),
+        runId: args.runId ?? "refused",
+        startedAt: now,
+        finishedAt: now,
+        interrupted: false,
+        refusedBecause: err.message,
+      });
+      writeReports(report, args.reportDir);
+    }
+    throw err;
+  }
 
   const interrupt = new AbortController();
   const onSignal = () => {

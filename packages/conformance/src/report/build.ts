@@ -26,6 +26,8 @@ export interface BuildInput {
   readonly skip?: string;
   /** Clause ids (or full test names) the driver is known to fail. */
   readonly expectedFailures?: readonly string[];
+  /** Why no test could run: the loader refused the driver, or its init failed. */
+  readonly refusedBecause?: string;
 }
 
 interface DriverMeta {
@@ -36,6 +38,8 @@ interface DriverMeta {
   hypervisorType: string;
   hypervisorVersion: string;
   capabilities: string[];
+  /** Capabilities the driver has by its contract range (suspend, for a 1.0 driver). */
+  impliedCapabilities?: string[];
 }
 
 interface HostMeta {
@@ -88,7 +92,10 @@ export function buildReport(input: BuildInput): CertificationReport {
         ),
       }
     : undefined;
-  const claimed = new Set(driverMeta?.capabilities ?? []);
+  const claimed = new Set([
+    ...(driverMeta?.capabilities ?? []),
+    ...(driverMeta?.impliedCapabilities ?? []),
+  ]);
 
   const capabilities: CapabilityVerdict[] = CAPABILITY_NAMES.map((name) => {
     const trait = CAPABILITIES[name].trait;
@@ -114,8 +121,9 @@ export function buildReport(input: BuildInput): CertificationReport {
   );
 
   const verdictReasons: string[] = [];
+  if (input.refusedBecause !== undefined) verdictReasons.push(input.refusedBecause);
   if (input.interrupted) verdictReasons.push("the run was interrupted before every test had run");
-  if (tests.length === 0) verdictReasons.push("no test ran");
+  if (tests.length === 0 && input.refusedBecause === undefined) verdictReasons.push("no test ran");
   for (const id of new Set(mustFailed.map((t) => t.clause))) {
     const c = clause(id);
     verdictReasons.push(`${c.id} (MUST) failed: ${c.text}`);

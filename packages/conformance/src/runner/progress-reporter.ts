@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import type { Reporter, TestCase, TestModule } from "vitest/node";
 import type { RawResult } from "../report/build.js";
 
@@ -86,7 +87,10 @@ function formatErrors(
   errors: ReadonlyArray<{ message?: string; diff?: string }> | undefined,
 ): string {
   if (!errors || errors.length === 0) return "failed";
-  return errors.map((e) => [e.message ?? "failed", e.diff].filter(Boolean).join("\n")).join("\n");
+  // Reports are read by programs and people, not terminals: no colour codes.
+  return stripVTControlCharacters(
+    errors.map((e) => [e.message ?? "failed", e.diff].filter(Boolean).join("\n")).join("\n"),
+  );
 }
 
 function firstLine(text: string | undefined): string {

@@ -82,6 +82,8 @@ export async function runCertification(options: CertifyOptions): Promise<Certifi
       hookTimeout: Math.max(120_000, callTimeoutMs * 5),
       env: { [OPTIONS_ENV]: JSON.stringify(suiteOptions) },
       passWithNoTests: true,
+      // A failure shows the expected and the actual value whole, not "…(6)".
+      chaiConfig: { truncateThreshold: 0 },
     },
     { logLevel: "error", server: { watch: null } },
   );
