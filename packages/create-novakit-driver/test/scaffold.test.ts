@@ -16,7 +16,7 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 function generate(driverName = "acme-cloud", packageName = "@acme/novakit-driver-acme-cloud") {
   const dir = join(work, "out");
-  return { dir, ...scaffold({ dir, driverName, packageName }) };
+  return scaffold({ dir, driverName, packageName });
 }
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");
