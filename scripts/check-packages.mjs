@@ -11,7 +11,9 @@
 // 3. npm installs the contract and the kit there from the tarballs only
 //    (no workspace link, no registry for @novakit packages);
 // 4. the driver's own `npm test` (the suite under its vitest) passes, and
-//    the installed novakit-certify says CERTIFIED.
+//    the installed novakit-certify says CERTIFIED;
+// 5. before all that, the vendor docs (VENDOR_DOCS) name no source path an
+//    npm user does not have, and every relative link in them lands.
 //
 //   node scripts/check-packages.mjs [--keep]   (--keep leaves the temporary directory)
 //
@@ -30,6 +32,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { docProblems } from "./packages/doc-links.mjs";
 import { fileProblems, manifestProblems, readmeProblems } from "./packages/inspect.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -37,6 +40,8 @@ const keep = process.argv.includes("--keep");
 const work = mkdtempSync(join(tmpdir(), "novakit-packages-"));
 const started = performance.now();
 const problems = [];
+/** The pages a vendor who installed from npm reads. */
+const VENDOR_DOCS = ["docs/vendors.md", "docs/contract/guide.md", "docs/conformance.md"];
 
 /** Runs a command; resolves with its stdout, rejects with all its output (and the command) on failure. */
 function run(command, args, cwd, { quiet = true } = {}) {
@@ -164,6 +169,16 @@ async function main() {
   }
 
   console.log(`== packages (${work})`);
+  await step("the vendor docs name what npm users have, and their links land", async () => {
+    const found = VENDOR_DOCS.flatMap((doc) => {
+      const file = join(root, doc);
+      return docProblems(file, readFileSync(file, "utf8")).map((p) => p.replace(root, ""));
+    });
+    problems.push(...found);
+    if (found.length > 0)
+      throw new Error(`${found.length} problem(s) in ${VENDOR_DOCS.join(", ")}`);
+    return VENDOR_DOCS.join(", ");
+  });
   let packs = [];
   await step(`pnpm pack and publish --dry-run of ${toPublish.length} packages`, async () => {
     packs = await inParallel(toPublish, 2, ([name, p]) => packAndInspect(name, p.dir, published));
@@ -199,6 +214,12 @@ async function main() {
       vendorDir,
     );
     const manifest = JSON.parse(readFileSync(join(vendorDir, "package.json"), "utf8"));
+    const peer = manifest.peerDependencies?.["@novakit/driver-api"];
+    if (peer !== manifest.novakitDriver.contract) {
+      throw new Error(
+        `the peer range of @novakit/driver-api became ${peer}, not ${manifest.novakitDriver.contract}`,
+      );
+    }
     if (manifest.dependencies !== undefined)
       throw new Error("npm added dependencies; the contract must stay a peer");
     for (const name of ["@novakit/driver-api", "@novakit/conformance", "vitest"]) {
