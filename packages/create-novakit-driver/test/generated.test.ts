@@ -56,6 +56,17 @@ describe("the generated package", () => {
     expect(info).toMatchObject({ hypervisorType: "memory", capabilities: [] });
   });
 
+  it("rejects a bad spec rather than throwing (C-ERR-2)", async () => {
+    const { driver } = await loadDriver(dir, { uri: "memory://generated-test" });
+    const options = { signal: new AbortController().signal, requestId: "r" };
+    const spec = { type: "sideways" } as unknown as { type: "soft" };
+    let answer: Promise<void> | undefined;
+    expect(() => {
+      answer = driver.reboot("6f1c1d3e-8c4b-4f5e-9a6d-3b2a1c0d9e8f", spec, options);
+    }).not.toThrow();
+    await expect(answer).rejects.toMatchObject({ code: "NOVAKIT_INVALID_SPEC" });
+  });
+
   it("refuses an unknown setting by name (C-LOAD-5)", async () => {
     await expect(loadDriver(dir, { uri: "memory://x", urii: 1 })).rejects.toMatchObject({
       code: "NOVAKIT_ERR_CONFIG",

@@ -61,6 +61,7 @@ export class TemplateDriver implements ComputeDriver {
     );
     this.#hv = hv;
     // Changes the core did not ask for reach it too (C-EVENT-3).
+    this.#unwatch?.();
     this.#unwatch = hv.watch((change) => this.#onHostChange(change));
     this.#host.logger.info("connected", { uri: this.#config.uri, requestId: options.requestId });
     return {
@@ -132,12 +133,13 @@ export class TemplateDriver implements ComputeDriver {
     if (event !== null) this.#emit(event, uuid, "stopped");
   }
 
-  reboot(uuid: string, spec: RebootSpec, options: CallOptions): Promise<void> {
+  // async, so a bad spec rejects rather than throws (C-ERR-2).
+  async reboot(uuid: string, spec: RebootSpec, options: CallOptions): Promise<void> {
     validate.rebootSpec.assert(spec);
     return this.#power(spec.type === "soft" ? "rebootSoft" : "rebootHard", "reboot", uuid, options);
   }
 
-  powerOff(uuid: string, spec: PowerOffSpec, options: CallOptions): Promise<void> {
+  async powerOff(uuid: string, spec: PowerOffSpec, options: CallOptions): Promise<void> {
     validate.powerOffSpec.assert(spec);
     // A real driver asks the guest to shut down and forces it off after
     // spec.graceMs, waiting with options.signal; this guest obeys at once.
