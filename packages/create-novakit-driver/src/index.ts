@@ -15,4 +15,4 @@ export {
   type ScaffoldResult,
   scaffold,
 } from "./scaffold.js";
-export { TEMPLATE_VERSIONS, type TemplateVersions } from "./versions.js";
+export { TEMPLATE_CONTRACT_RANGE, TEMPLATE_VERSIONS, type TemplateVersions } from "./versions.js";

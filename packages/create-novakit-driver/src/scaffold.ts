@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./errors.js";
 import { camelCase, pascalCase } from "./names.js";
-import { TEMPLATE_VERSIONS, type TemplateVersions } from "./versions.js";
+import { TEMPLATE_CONTRACT_RANGE, TEMPLATE_VERSIONS, type TemplateVersions } from "./versions.js";
 
 /**
  * What to generate, and where.
@@ -65,13 +65,11 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
 /** The text substitutions for one driver, in the order they apply. */
 export function replacementsFor(options: ScaffoldOptions): readonly [RegExp, string][] {
   const v = options.versions ?? TEMPLATE_VERSIONS;
-  const [major, minor] = v.driverApi.split(".");
   const pascal = pascalCase(options.driverName);
   return [
     [/__DRIVER_NAME__/g, options.driverName],
     [/__PACKAGE_NAME__/g, options.packageName],
-    // The lowest minor of the contract the template uses, as the manifest and the peer range (C-PKG-3).
-    [/__CONTRACT_RANGE__/g, `^${major}.${minor}.0`],
+    [/__CONTRACT_RANGE__/g, TEMPLATE_CONTRACT_RANGE],
     [/__DRIVER_API_RANGE__/g, `^${v.driverApi}`],
     [/__CONFORMANCE_RANGE__/g, `^${v.conformance}`],
     [/__TYPESCRIPT_RANGE__/g, `^${v.typescript}`],

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
 import { DRIVER_NAME_PATTERN } from "../src/names.js";
 import { scaffold } from "../src/scaffold.js";
-import { TEMPLATE_VERSIONS } from "../src/versions.js";
+import { TEMPLATE_CONTRACT_RANGE, TEMPLATE_VERSIONS } from "../src/versions.js";
 
 let work: string;
 beforeEach(() => {
@@ -43,8 +43,7 @@ describe("scaffold", () => {
   it("writes a manifest that agrees with the definition, and driver-api as a peer (C-LOAD-2, C-PKG-1, C-PKG-3)", () => {
     const { dir } = generate();
     const pkg = JSON.parse(read(dir, "package.json"));
-    const [major, minor] = TEMPLATE_VERSIONS.driverApi.split(".");
-    const contract = `^${major}.${minor}.0`;
+    const contract = TEMPLATE_CONTRACT_RANGE;
     expect(pkg.name).toBe("@acme/novakit-driver-acme-cloud");
     expect(pkg.novakitDriver).toEqual({ name: "acme-cloud", contract, entry: "./dist/index.js" });
     expect(pkg.peerDependencies).toEqual({ "@novakit/driver-api": contract });
