@@ -29,5 +29,6 @@ export { validateReport } from "./report/validate.js";
 export { REPORT_FILES, writeReports } from "./report/write.js";
 export type { ProgressSink } from "./runner/progress-reporter.js";
 export { type CertifyOptions, runCertification } from "./runner/run.js";
+export { HOSTILE_STRINGS } from "./suite/groups/hostile.js";
 export type { SuiteOptions } from "./suite/options.js";
 export { registerConformanceSuite } from "./suite/register.js";

@@ -38,6 +38,7 @@ const CASES: readonly [
   ],
   ["duplicate-uuid-accepted", ["C-IDEMP-3"], ["C-CONC-3"]],
   ["mangles-names", ["C-HOSTILE-1"], []],
+  ["tidies-names", ["C-HOSTILE-1", "C-HOSTILE-2"], ["C-SPAWN-1", "C-CONC-1", "C-CRASH-1"]],
   ["accepts-bad-input", ["C-INPUT-1"], []],
   ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
   ["concurrent-destroy-rejects", ["C-CONC-5"], []],

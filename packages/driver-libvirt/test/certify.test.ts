@@ -25,7 +25,7 @@ describe.skipIf(unavailableReason !== undefined)("driver-libvirt on test:///defa
     const claimed = report.capabilities
       .filter((c) => c.verdict !== "not-claimed")
       .map((c) => c.name);
-    expect(claimed.sort()).toEqual(["resize", "snapshot"]);
+    expect(claimed.sort()).toEqual(["resize", "snapshot", "suspend"]); // suspend: implied by its ^1.0.0 range
   });
 });
 

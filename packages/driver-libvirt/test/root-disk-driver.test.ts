@@ -70,20 +70,17 @@ describe.skipIf(unavailableReason !== undefined)(
 
     it("leaves nothing behind when a spawn fails after its volume could have been made", async () => {
       const before = await volumes();
-      // A spawn whose domain cannot be made (the test driver refuses a second
-      // domain of that name): its new volume goes with it.
-      const taken = randomUUID();
-      await loaded.client.spawn(request(taken));
+      // A spawn whose domain cannot be made (another domain holds its name
+      // under another UUID): its new volume goes with it.
       const clash = randomUUID();
       const conflicting = await conn.defineXML(
-        `<domain type='test'><name>nk-${clash}</name><uuid>${taken.slice(0, -1)}0</uuid><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
+        `<domain type='test'><name>nk-${clash}</name><uuid>${randomUUID()}</uuid><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
       );
       await expect(loaded.client.spawn(request(clash))).rejects.toMatchObject({
         code: "NOVAKIT_DRIVER_INTERNAL",
       });
       expect(await volumeNamed(`nk-${clash}-root.qcow2`)).toBe(false);
       await conflicting.undefine();
-      await loaded.client.destroy(taken);
       // Refused before anything is made: a flavor too small for its image, an unknown image.
       await expect(
         loaded.client.spawn(request(randomUUID(), { image: { id: "missing.raw" } })),

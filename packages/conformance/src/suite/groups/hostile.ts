@@ -5,7 +5,11 @@ import type { SuiteContext } from "../context.js";
 /**
  * Text that breaks naive escaping in the formats hypervisors are configured
  * with: XML (libvirt), key = value files (xl), shell command lines, JSON,
- * printf-style templates, and terminals.
+ * printf-style templates, and terminals; and text that a driver which
+ * "tidies" names would change: surrounding whitespace, and Unicode that
+ * normalisation would rewrite. Each must come back byte for byte.
+ *
+ * @public
  */
 export const HOSTILE_STRINGS: readonly [label: string, text: string][] = [
   ["quotes", `it's "quoted" and 'single'`],
@@ -25,6 +29,10 @@ export const HOSTILE_STRINGS: readonly [label: string, text: string][] = [
   ["bidi and invisible", "\u202eevil\u202c \ufeffbom \u200bzero-width"],
   ["JSON", '{"vcpus": 64, "name": "x"}'],
   ["long", `${"<&>'\"".repeat(40)}${"é".repeat(55)}`],
+  ["surrounding whitespace", "  \t padded name \n "],
+  ["only spaces", "   "],
+  ["decomposed accents (NFD)", "e\u0301te\u0301 cafe\u0301"],
+  ["compatibility forms (NFKC would rewrite)", "\ufb01le \u2460 \uff21\uff22 x\u00b2"],
 ];
 
 export function hostileTests(ctx: SuiteContext): void {
