@@ -41,6 +41,7 @@ const CASES: readonly [
   ["tidies-names", ["C-HOSTILE-1", "C-HOSTILE-2"], ["C-SPAWN-1", "C-CONC-1", "C-CRASH-1"]],
   ["accepts-bad-input", ["C-INPUT-1"], []],
   ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
+  ["host-usage-in-kib", ["C-HOST-3"], []],
   ["concurrent-destroy-rejects", ["C-CONC-5"], []],
   ["suspend-without-capability", ["C-UNSUP-suspend"], []],
   [

@@ -109,7 +109,7 @@ const fixed: Clause[] = [
     level: "MUST",
     group: "host",
     ref: `${GUIDE}#host-resources`,
-    text: "Used vCPUs and memory grow when an instance is spawned and return when it is destroyed.",
+    text: "Used vCPUs and memory grow by exactly the flavor's amounts when an instance is spawned (capped at the total) and return to what they were when it is destroyed.",
   },
   {
     id: "C-SPAWN-1",

@@ -46,15 +46,20 @@ export function hostTests(ctx: SuiteContext): void {
     const request = await ctx.spawn();
     const during = await ctx.client.getHostResources(ctx.call());
     expectSane(during);
-    expect(during.vcpus.used).toBeGreaterThanOrEqual(
-      Math.min(before.vcpus.used + vcpus, during.vcpus.total),
-    );
-    expect(during.memoryMiB.used).toBeGreaterThanOrEqual(
-      Math.min(before.memoryMiB.used + memoryMiB, during.memoryMiB.total),
-    );
+    // By exactly the flavor's amounts, in the contract's units (vCPUs,
+    // MiB): a driver reporting KiB, or counting something else, is caught.
+    expect(
+      { vcpus: during.vcpus.used, memoryMiB: during.memoryMiB.used },
+      `used resources with one ${vcpus}-vCPU, ${memoryMiB} MiB instance more (before: ${before.vcpus.used} vCPUs, ${before.memoryMiB.used} MiB)`,
+    ).toEqual({
+      vcpus: Math.min(before.vcpus.used + vcpus, during.vcpus.total),
+      memoryMiB: Math.min(before.memoryMiB.used + memoryMiB, during.memoryMiB.total),
+    });
     await ctx.client.destroy(request.uuid, ctx.call());
     const after = await ctx.client.getHostResources(ctx.call());
-    expect(after.vcpus.used).toBeLessThan(during.vcpus.used);
-    expect(after.memoryMiB.used).toBeLessThan(during.memoryMiB.used);
+    expect(
+      { vcpus: after.vcpus.used, memoryMiB: after.memoryMiB.used },
+      "used resources once the instance is destroyed",
+    ).toEqual({ vcpus: before.vcpus.used, memoryMiB: before.memoryMiB.used });
   });
 }
