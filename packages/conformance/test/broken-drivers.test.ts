@@ -24,8 +24,8 @@ const CASES: readonly [
 ][] = [
   ["destroy-not-idempotent", ["C-IDEMP-1", "C-IDEMP-2"], []],
   ["capability-not-honored", ["C-CAP-snapshot"], ["C-INPUT-2"]],
-  ["missing-event", ["T-pause-running", "C-EVENT-1"], []],
-  ["out-of-order-events", ["C-EVENT-1"], ["T-"]],
+  ["missing-event", ["T-pause-running", "C-EVENT-1"], ["C-EVENT-6"]],
+  ["out-of-order-events", ["C-EVENT-1"], ["T-", "C-SPAWN-3", "C-EVENT-6"]],
   [
     "wrong-state-after-reboot",
     ["T-rebootHard-paused", "T-rebootHard-suspended", "T-rebootHard-stopped"],
@@ -42,6 +42,8 @@ const CASES: readonly [
   ["accepts-bad-input", ["C-INPUT-1"], []],
   ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
   ["host-usage-in-kib", ["C-HOST-3"], []],
+  ["event-before-state", ["C-EVENT-6"], []],
+  ["started-after-spawn", ["C-SPAWN-3"], ["T-", "C-EVENT-1", "C-EVENT-6", "C-DESTROY-1"]],
   ["concurrent-destroy-rejects", ["C-CONC-5"], []],
   ["suspend-without-capability", ["C-UNSUP-suspend"], []],
   [

@@ -126,6 +126,13 @@ const fixed: Clause[] = [
     text: "listInstances and getInstanceInfo agree with each other on every instance and its power state.",
   },
   {
+    id: "C-SPAWN-3",
+    level: "MUST",
+    group: "lifecycle",
+    ref: `${GUIDE}#spawn`,
+    text: "spawn resolves only once the instance is running and its started event has been emitted.",
+  },
+  {
     id: "C-DESTROY-1",
     level: "MUST",
     group: "lifecycle",
@@ -187,6 +194,13 @@ const fixed: Clause[] = [
     group: "events",
     ref: `${GUIDE}#events`,
     text: "Every emitted event is valid: a known type, the instance's UUID, the power state after the change, a timestamp.",
+  },
+  {
+    id: "C-EVENT-6",
+    level: "MUST",
+    group: "events",
+    ref: `${GUIDE}#events`,
+    text: "When an event is delivered, getInstanceInfo already shows the power state it announces.",
   },
   {
     id: "C-CONC-1",

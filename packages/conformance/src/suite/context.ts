@@ -37,6 +37,10 @@ export class SuiteContext {
   capabilities: ReadonlySet<Capability> = new Set();
   readonly events: LifecycleEvent[] = [];
   readonly invalidEvents: { value: unknown; reason: string }[] = [];
+  /** While set, each event's instance is read back the moment the event arrives (C-EVENT-6). */
+  probeEvents = false;
+  /** The power state getInstanceInfo gave right after each probed event. */
+  readonly eventProbes: { event: LifecycleEvent; observed: string }[] = [];
   /** Instances created by the current test and not yet known to be gone. */
   readonly tracked = new Set<string>();
   /** Instances that were still there after the suite destroyed them, with the test that made them. */
@@ -58,6 +62,7 @@ export class SuiteContext {
     const hostOptions = {
       onEvent: (event: LifecycleEvent) => {
         this.events.push(event);
+        if (this.probeEvents) this.#probe(event);
         for (const wake of this.#eventWaiters.splice(0)) wake();
       },
       onInvalidEvent: (value: unknown, reason: string) => {
@@ -125,6 +130,15 @@ export class SuiteContext {
       metadata: { [RUN_METADATA_KEY]: this.options.runId },
       ...overrides,
     };
+  }
+
+  #probe(event: LifecycleEvent): void {
+    // Started in the event's own turn: a driver that announces a state
+    // before it holds it is caught reading back the old one.
+    this.client.getInstanceInfo(event.instanceUuid, this.call()).then(
+      (info) => this.eventProbes.push({ event, observed: info.powerState }),
+      (err: unknown) => this.eventProbes.push({ event, observed: `error: ${describeError(err)}` }),
+    );
   }
 
   /** Records an instance this test made, so it is destroyed after the test. */

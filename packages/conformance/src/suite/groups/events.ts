@@ -1,7 +1,7 @@
 import { type LifecycleEventType, POWER_STATE_AFTER_EVENT } from "@novakit/driver-api";
 import { expect } from "vitest";
 import { check } from "../check.js";
-import type { SuiteContext } from "../context.js";
+import { type SuiteContext, sleep } from "../context.js";
 
 export function eventTests(ctx: SuiteContext): void {
   check("C-EVENT-1", async () => {
@@ -53,5 +53,35 @@ export function eventTests(ctx: SuiteContext): void {
       expect(Number.isNaN(Date.parse(event.occurredAt)), "occurredAt is a date").toBe(false);
     }
     expect(ctx.events.length, "the suite saw events at all").toBeGreaterThan(0);
+  });
+
+  check("C-EVENT-6", async () => {
+    const { uuid } = await ctx.spawn();
+    const probes = ctx.eventProbes.length;
+    ctx.probeEvents = true;
+    try {
+      await ctx.client.pause(uuid, ctx.call());
+      await ctx.client.unpause(uuid, ctx.call());
+      await ctx.client.powerOff(uuid, { graceMs: ctx.options.powerOffGraceMs }, ctx.call());
+      await ctx.client.powerOn(uuid, ctx.call());
+      await ctx.eventsAfter(uuid, 0, []); // let the last reads land
+      await sleep(ctx.options.eventSettleMs);
+    } finally {
+      ctx.probeEvents = false;
+    }
+    const seen = ctx.eventProbes
+      .slice(probes)
+      .filter((p) => p.event.instanceUuid === uuid)
+      .map(
+        (p) =>
+          `${p.event.type} (announces ${p.event.powerState}): getInstanceInfo said ${p.observed}`,
+      );
+    const expected = [
+      ["paused", "paused"],
+      ["resumed", "running"],
+      ["stopped", "stopped"],
+      ["started", "running"],
+    ].map(([type, state]) => `${type} (announces ${state}): getInstanceInfo said ${state}`);
+    expect(seen, "each event, and the state read back the moment it arrived").toEqual(expected);
   });
 }

@@ -35,6 +35,20 @@ export function lifecycleTests(ctx: SuiteContext): void {
     }
   });
 
+  check("C-SPAWN-3", async () => {
+    const request = ctx.request();
+    ctx.track(request.uuid);
+    const mark = ctx.events.length;
+    await ctx.client.spawn(request, ctx.call());
+    // Read in the turn spawn resolved in: nothing the driver does later counts.
+    const emitted = ctx.eventsFor(request.uuid, mark).map((e) => e.type);
+    const state = (await ctx.client.getInstanceInfo(request.uuid, ctx.call())).powerState;
+    expect({ eventsWhenSpawnResolved: emitted, powerState: state }, "when spawn resolved").toEqual({
+      eventsWhenSpawnResolved: ["started"],
+      powerState: "running",
+    });
+  });
+
   check("C-SPAWN-2", async () => {
     const a = await ctx.spawn();
     const b = await ctx.spawn();
