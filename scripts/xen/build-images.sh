@@ -16,7 +16,7 @@ set -euo pipefail
 work=${1:-${NOVAKIT_XEN_WORK:-/var/lib/novakit/xen}}
 here=$(cd "$(dirname "$0")" && pwd)
 # Bumped whenever what goes into the images changes, so older builds are redone.
-version=5
+version=6
 out=$work/out
 [ "$(cat "$out/version" 2>/dev/null)" = "$version" ] && [ -s "$out/dom0.cpio" ] && exit 0
 
@@ -120,6 +120,9 @@ done
 with_libraries "$dom0" "$root/usr/bin/xenstore" /usr/bin/xenstore
 for t in read write ls rm exists; do ln -sf xenstore "$dom0/usr/bin/xenstore-$t"; done
 with_libraries "$dom0" "$root/usr/sbin/dropbear" /usr/bin/dropbear
+# The driver holds an instance's lock around xl create with flock(1), which
+# Debian's busybox lacks: util-linux's, from the host.
+with_libraries "$dom0" /usr/bin/flock /usr/bin/flock
 cp -a "$root"/usr/lib/x86_64-linux-gnu/lib{xen,yajl}* "$dom0/usr/lib/x86_64-linux-gnu/"
 # glibc loads libgcc_s with dlopen (for pthread_cancel), so ldd does not
 # name it; without it `xl create` dies with exit status 255.

@@ -13,6 +13,8 @@ ln -sf /proc/self/fd /dev/fd
 for m in @MODULES@; do modprobe "$m" || echo "dom0-init: modprobe $m failed"; done
 mount -t xenfs xenfs /proc/xen
 mkdir -p /var/lock /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored /var/log/xen/console
+# The driver's state directory: instances' configs and save images, in RAM.
+mkdir -p /var/lib/novakit/xen && mount -t tmpfs -o size=1200m tmpfs /var/lib/novakit/xen
 hostname xen-dom0
 ip link set lo up
 ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up

@@ -37,6 +37,8 @@ export interface SshTransportConfig {
   identityFile?: string;
   knownHostsFile?: string;
   connectTimeoutSeconds?: number;
+  /** Connections commands may use at once, each carrying one command at a time (default 3). */
+  connections?: number;
 }
 
 /** The config's JSON Schema. Closed: a misspelt setting is refused by name. @public */
@@ -67,6 +69,7 @@ export const xenConfigSchema = {
             identityFile: { type: "string", pattern: "^/" },
             knownHostsFile: { type: "string", pattern: "^/" },
             connectTimeoutSeconds: { type: "integer", minimum: 1, maximum: 300 },
+            connections: { type: "integer", minimum: 1, maximum: 16 },
           },
         },
       ],

@@ -139,7 +139,8 @@ async function rebootSoft(ctx: PowerContext, view: InstanceView): Promise<void> 
   const { reached } = await waitForDomain(
     ctx,
     view.uuid,
-    (row) => row !== undefined && row.domid !== before && !/[dsc]/.test(row.state),
+    // The new domain is built paused, then let run: running means neither.
+    (row) => row !== undefined && row.domid !== before && !/[dscp]/.test(row.state),
     ctx.rebootTimeoutMs,
   );
   if (reached) return;

@@ -161,7 +161,10 @@ export class StateDir {
     try {
       return await this.#transport.run(
         "flock",
-        [`${dir}/lock`, program, ...args],
+        // -o: the command does not inherit the lock. xl create leaves a
+        // process behind (it watches the domain, and restarts it on reboot)
+        // which would otherwise hold the lock as long as the domain lives.
+        ["-o", `${dir}/lock`, program, ...args],
         signal === undefined ? {} : { signal },
       );
     } catch (err) {
