@@ -13,6 +13,8 @@ export class QuietWindows {
   readonly #quietMs: number;
   readonly #onSettled: (uuid: string) => void;
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Which window of each instance is the latest: only its end settles. */
+  readonly #generation = new Map<string, number>();
 
   constructor(quietMs: number, onSettled: (uuid: string) => void) {
     this.#quietMs = quietMs;
@@ -31,9 +33,13 @@ export class QuietWindows {
       else this.#busy.delete(uuid);
       const until = Date.now() + this.#quietMs;
       this.#quietUntil.set(uuid, until);
+      const generation = (this.#generation.get(uuid) ?? 0) + 1;
+      this.#generation.set(uuid, generation);
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        if (this.isQuiet(uuid)) return; // a later operation's window will settle it
+        // A later window (or an operation still running) settles it instead.
+        if (this.#generation.get(uuid) !== generation || (this.#busy.get(uuid) ?? 0) > 0) return;
+        this.#generation.delete(uuid);
         this.#quietUntil.delete(uuid);
         this.#onSettled(uuid);
       }, this.#quietMs + 1);
