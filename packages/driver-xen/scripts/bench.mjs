@@ -30,7 +30,12 @@ const cycles = Number(values.cycles);
 
 function simConfig() {
   const dir = mkdtempSync(join(tmpdir(), "nk-xen-bench-"));
-  const xlCommand = [process.execPath, join(driverDir, "bin", "xl-sim.mjs"), "--state", join(dir, "host")];
+  const xlCommand = [
+    process.execPath,
+    join(driverDir, "bin", "xl-sim.mjs"),
+    "--state",
+    join(dir, "host"),
+  ];
   return {
     transport: { type: "local" },
     xlCommand,
@@ -58,7 +63,8 @@ const request = (uuid) => ({
   metadata: {},
 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (xs) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+const ms = (xs) =>
+  `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
 async function oneRun() {
   const config = values.config ? JSON.parse(readFileSync(values.config, "utf8")) : simConfig();
@@ -105,12 +111,19 @@ async function oneRun() {
     const t = performance.now();
     if (values.config) {
       // The same kind of change through xl itself, not through the driver.
-      execFileSync("bash", [join(driverDir, "../../scripts/xen/qemu.sh"), "ssh", "xl", "pause", `nk-${uuid}`]);
+      execFileSync("bash", [
+        join(driverDir, "../../scripts/xen/qemu.sh"),
+        "ssh",
+        "xl",
+        "pause",
+        `nk-${uuid}`,
+      ]);
     } else {
       execFileSync(config.xlCommand[0], [...config.xlCommand.slice(1), "pause", `nk-${uuid}`]);
     }
     await new Promise((resolve) => {
-      wake = () => events.slice(mark).some((e) => e.instanceUuid === uuid && e.type === "paused") && resolve();
+      wake = () =>
+        events.slice(mark).some((e) => e.instanceUuid === uuid && e.type === "paused") && resolve();
     });
     delays.push(performance.now() - t);
     await client.unpause(uuid, call());
@@ -127,18 +140,26 @@ for (let r = 1; r <= runs; r += 1) {
   results.push(res);
   console.log(
     `run ${r}: ${res.cyclesPerS.toFixed(2)} cycles/s (spawn, info, pause, unpause, destroy); ` +
-      Object.entries(res.lat).map(([op, xs]) => `${op} ${median(xs).toFixed(0)} ms`).join(", "),
+      Object.entries(res.lat)
+        .map(([op, xs]) => `${op} ${median(xs).toFixed(0)} ms`)
+        .join(", "),
   );
   console.log(
     `       watching: ${(res.cpuPerS * 1000).toFixed(1)} ms CPU per s (${res.polls} polls in ${res.watchS.toFixed(1)} s); ` +
       `change behind the back -> event: ${res.delays.map((d) => d.toFixed(0)).join(", ")} ms`,
   );
 }
-const spread = (xs, f = (x) => x.toFixed(2)) => `${f(median(xs))} (min ${f(Math.min(...xs))}, max ${f(Math.max(...xs))})`;
+const spread = (xs, f = (x) => x.toFixed(2)) =>
+  `${f(median(xs))} (min ${f(Math.min(...xs))}, max ${f(Math.max(...xs))})`;
 console.log(`\n${values.config ? values.config : "xl-sim"}: ${runs} runs of ${cycles} cycles`);
 console.log(`  cycles/s                 ${spread(results.map((r) => r.cyclesPerS))}`);
 for (const op of Object.keys(results[0].lat)) {
   console.log(`  ${op.padEnd(24)} ${ms(results.flatMap((r) => r.lat[op]))}`);
 }
-console.log(`  CPU per s of watching    ${spread(results.map((r) => r.cpuPerS * 1000), (x) => `${x.toFixed(1)} ms`)}`);
+console.log(
+  `  CPU per s of watching    ${spread(
+    results.map((r) => r.cpuPerS * 1000),
+    (x) => `${x.toFixed(1)} ms`,
+  )}`,
+);
 console.log(`  change -> event          ${ms(results.flatMap((r) => r.delays))}`);
