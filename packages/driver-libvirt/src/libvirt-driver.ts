@@ -38,6 +38,7 @@ import {
   Unsupported,
   validate,
 } from "@novakit/driver-api";
+import { confineToDirectories, realDirectories } from "@novakit/driver-support";
 import type { Connection, Domain } from "@novakit/node-libvirt";
 import type { LibvirtDriverConfig } from "./config.js";
 import {
@@ -58,7 +59,6 @@ import {
   usedDeviceNames,
 } from "./domain-xml.js";
 import { isLibvirtCode, LibvirtCode, toContractError } from "./errors.js";
-import { confineToDirectories, realDirectories } from "./host-paths.js";
 import { isActive, mapLibvirtState } from "./power-state.js";
 import { RootVolumes } from "./root-volumes.js";
 

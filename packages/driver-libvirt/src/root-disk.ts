@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { type ImageRef, InvalidSpec } from "@novakit/driver-api";
-import { confineToDirectories } from "./host-paths.js";
+import { confineToDirectories } from "@novakit/driver-support";
 import { element, serialize } from "./xml.js";
 
 /** An image file as the driver found it: where, in which format, how big to the guest. */
