@@ -16,6 +16,10 @@ export const EXTRA_FILES = {
     why: "the readable template ships its TypeScript source (not its tests)",
     patterns: [/^src\/[^/]+\.ts$/],
   },
+  "@novakit/driver-xen": {
+    why: "xl-sim, the simulator of Xen's xl, ships so a deployment can certify the driver without Xen",
+    patterns: [/^bin\/xl-sim[a-z-]*\.mjs$/],
+  },
   "@novakit/node-libvirt": {
     why: "the addon is compiled on install from its C++ source",
     patterns: [/^src\/native\/[^/]+\.(cc|h)$/, /^binding\.gyp$/, /^scripts\/build-addon\.mjs$/],
