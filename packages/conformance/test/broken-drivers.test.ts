@@ -42,6 +42,7 @@ const CASES: readonly [
   ["accepts-bad-input", ["C-INPUT-1"], []],
   ["wrong-host-usage", ["C-HOST-1"], ["C-HOST-3"]],
   ["host-usage-in-kib", ["C-HOST-3"], []],
+  ["bundles-driver-api", ["C-PKG-1"], []],
   ["event-before-state", ["C-EVENT-6"], []],
   ["started-after-spawn", ["C-SPAWN-3"], ["T-", "C-EVENT-1", "C-EVENT-6", "C-DESTROY-1"]],
   ["concurrent-destroy-rejects", ["C-CONC-5"], []],

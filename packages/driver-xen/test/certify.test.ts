@@ -23,7 +23,7 @@ describe("driver-xen on xl-sim", () => {
     const claimed = report.capabilities
       .filter((c) => c.verdict !== "not-claimed")
       .map((c) => c.name);
-    expect(claimed.sort()).toEqual(["console-output", "resize"]);
+    expect(claimed.sort()).toEqual(["console-output", "resize", "suspend"]); // suspend: xl save/restore, implied by ^1.0.0
     expect(report.tests.find((t) => t.clause === "C-CRASH-1")?.state).toBe("passed");
   }, 600_000);
 });

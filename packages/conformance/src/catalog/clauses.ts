@@ -91,6 +91,13 @@ const fixed: Clause[] = [
     text: "init resolves with valid driver info, and every declared capability's methods are implemented.",
   },
   {
+    id: "C-PKG-1",
+    level: "MUST",
+    group: "loading",
+    ref: `${GUIDE}#manifest`,
+    text: "The package takes @novakit/driver-api as a peer dependency only, resolves the core's copy of it, and bundles none of its own.",
+  },
+  {
     id: "C-HOST-1",
     level: "MUST",
     group: "host",

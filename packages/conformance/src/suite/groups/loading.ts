@@ -1,8 +1,15 @@
+import { readFileSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   CONTRACT_VERSION,
+  InvalidSpec,
   impliedCapabilities,
+  isDriverError,
   loadDriver,
   partitionCapabilities,
+  type SpawnRequest,
 } from "@novakit/driver-api";
 import { expect } from "vitest";
 import { check, record } from "../check.js";
@@ -73,4 +80,71 @@ export function loadingTests(ctx: SuiteContext): void {
       unknownCapabilities: unknown,
     });
   });
+
+  check("C-PKG-1", async () => {
+    const loaded = packaged(ctx);
+    const manifest = JSON.parse(readFileSync(join(loaded.packageDir, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      bundleDependencies?: unknown;
+      bundledDependencies?: unknown;
+    };
+    const problems: string[] = [];
+    if (manifest.peerDependencies?.[CONTRACT_PACKAGE] === undefined) {
+      problems.push(`package.json has no peerDependencies["${CONTRACT_PACKAGE}"]`);
+    }
+    if (manifest.dependencies?.[CONTRACT_PACKAGE] !== undefined) {
+      problems.push(
+        `package.json lists ${CONTRACT_PACKAGE} under dependencies: it must be a peer only`,
+      );
+    }
+    for (const field of ["bundleDependencies", "bundledDependencies"] as const) {
+      const bundled = manifest[field];
+      if (bundled === true || (Array.isArray(bundled) && bundled.includes(CONTRACT_PACKAGE))) {
+        problems.push(`package.json bundles ${CONTRACT_PACKAGE} (${field})`);
+      }
+    }
+    // The copy the driver resolves must be the core's (here: the kit's) own.
+    const ours = contractCopy(fileURLToPath(import.meta.url));
+    const theirs = contractCopy(join(loaded.packageDir, "package.json"));
+    if (theirs !== undefined && ours !== undefined && theirs !== ours) {
+      problems.push(
+        `the driver resolves its own copy of ${CONTRACT_PACKAGE} at ${theirs}, not the core's at ${ours}`,
+      );
+    }
+    // A driver that bundled the contract into its code throws errors of its
+    // own copy's classes: instanceof the core's class fails.
+    const err = await ctx.driver
+      .spawn(invalidRequest(ctx), {
+        signal: AbortSignal.timeout(ctx.options.callTimeoutMs),
+        requestId: ctx.call().requestId,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    if (isDriverError(err, "NOVAKIT_INVALID_SPEC") && !(err instanceof InvalidSpec)) {
+      problems.push(
+        `its InvalidSpec is not the core's class: the driver carries its own copy of ${CONTRACT_PACKAGE}`,
+      );
+    }
+    expect(problems, "how the driver takes the contract").toEqual([]);
+  });
+}
+
+const CONTRACT_PACKAGE = "@novakit/driver-api";
+
+/** A spawn request every driver refuses (0 vCPUs), of a UUID nothing else uses. */
+function invalidRequest(ctx: SuiteContext): SpawnRequest {
+  const request = ctx.request();
+  return { ...request, flavor: { ...request.flavor, vcpus: 0 } };
+}
+
+/** The real path of the contract package that code at `from` resolves, if any. */
+function contractCopy(from: string): string | undefined {
+  try {
+    return realpathSync(dirname(createRequire(from).resolve(`${CONTRACT_PACKAGE}/package.json`)));
+  } catch {
+    return undefined;
+  }
 }
