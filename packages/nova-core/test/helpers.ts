@@ -1,0 +1,80 @@
+import { fileURLToPath } from "node:url";
+import { type Cloud, type CloudConfig, createCloud } from "../src/cloud.js";
+import type { ComputeAgentConfig } from "../src/compute/agent.js";
+import type { InstanceNotification } from "../src/conductor/notifier.js";
+
+/** The package's own directory: where driver packages are resolved from. */
+export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/** A persistent fake: driver-fake whose hypervisor outlives its agent (see the fixture). */
+export const PERSISTENT_FAKE = fileURLToPath(
+  new URL("./fixtures/persistent-fake", import.meta.url),
+);
+
+export const caller = { projectId: "p1", userId: "u1" } as const;
+
+export const FLAVORS = [
+  { id: "m1.small", name: "m1.small", vcpus: 1, memoryMb: 512, rootGb: 1 },
+  { id: "m1.medium", name: "m1.medium", vcpus: 2, memoryMb: 2048, rootGb: 10 },
+  {
+    id: "snap",
+    name: "needs-snapshot",
+    vcpus: 1,
+    memoryMb: 512,
+    rootGb: 1,
+    extraSpecs: { "trait:COMPUTE_SNAPSHOT": "required" },
+  },
+];
+export const IMAGES = [
+  { id: "cirros", name: "cirros", location: "/images/cirros.qcow2", diskFormat: "qcow2" as const },
+];
+
+/** A fake compute host of the given size. */
+export function fakeHost(
+  host: string,
+  size: { vcpus?: number; memoryMiB?: number; diskGiB?: number } = {},
+  extra: Partial<ComputeAgentConfig> = {},
+): ComputeAgentConfig {
+  return {
+    host,
+    driver: "@novakit/driver-fake",
+    fromDir: PACKAGE_DIR,
+    driverConfig: {
+      hostname: host,
+      host: { vcpus: 64, memoryMiB: 262_144, diskGiB: 4096, ...size },
+    },
+    powerSyncIntervalMs: 0,
+    heartbeatIntervalMs: 0,
+    resourceReportIntervalMs: 0,
+    ...extra,
+  };
+}
+
+/** A cloud with `hosts` fake compute hosts and the test flavors and images. */
+export function testCloud(
+  hosts: number | readonly ComputeAgentConfig[],
+  config: CloudConfig = {},
+): Promise<Cloud> {
+  const computeHosts =
+    typeof hosts === "number"
+      ? Array.from({ length: hosts }, (_, i) => fakeHost(`host-${i + 1}`))
+      : hosts;
+  return createCloud({
+    computeHosts,
+    bootstrap: { flavors: FLAVORS, images: IMAGES },
+    pinRefreshIntervalMs: 0,
+    ...config,
+  });
+}
+
+/** Waits for an instance to reach a state (by notification, never by sleeping). */
+export function waitFor(
+  cloud: Cloud,
+  uuid: string,
+  predicate: (n: InstanceNotification) => boolean,
+) {
+  return cloud.notifications.waitFor(uuid, predicate);
+}
+
+export const settled = (n: InstanceNotification) =>
+  n.taskState === null && n.vmState !== "building";

@@ -1,0 +1,5 @@
+import { packageBuild } from "../../tsup.base.js";
+
+// tsup reads the default export; the rest of the project uses named exports.
+// biome-ignore lint/style/noDefaultExport: required by tsup's config loader
+export default packageBuild(["src/index.ts"], { target: "node24" });
