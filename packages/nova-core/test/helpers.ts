@@ -11,7 +11,7 @@ export const PERSISTENT_FAKE = fileURLToPath(
   new URL("./fixtures/persistent-fake", import.meta.url),
 );
 
-export const caller = { projectId: "p1", userId: "u1" } as const;
+export const caller: { projectId: string; userId: string } = { projectId: "p1", userId: "u1" };
 
 export const FLAVORS = [
   { id: "m1.small", name: "m1.small", vcpus: 1, memoryMb: 512, rootGb: 1 },
@@ -78,3 +78,33 @@ export function waitFor(
 
 export const settled = (n: InstanceNotification) =>
   n.taskState === null && n.vmState !== "building";
+
+/** A host on the persistent fake: its hypervisor survives its agent, and tests can reach it. */
+export function persistentHost(
+  host: string,
+  size: { vcpus?: number; memoryMiB?: number; diskGiB?: number } = {},
+  extra: Partial<ComputeAgentConfig> = {},
+): ComputeAgentConfig {
+  return { ...fakeHost(host, size, extra), driver: PERSISTENT_FAKE };
+}
+
+/** Boots `count` instances and waits until each has settled; returns their UUIDs. */
+export async function bootMany(
+  cloud: Cloud,
+  count: number,
+  request: Record<string, unknown> = {},
+  who = caller,
+): Promise<string[]> {
+  const created = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      cloud.service.create(who, {
+        name: `vm-${i}`,
+        flavorId: "m1.small",
+        imageId: "cirros",
+        ...request,
+      }),
+    ),
+  );
+  await Promise.all(created.map((c) => waitFor(cloud, c.uuid, settled)));
+  return created.map((c) => c.uuid);
+}

@@ -13,6 +13,7 @@ import {
 import { ConductorRpcClient } from "../conductor/rpcapi.js";
 import type { PowerObservation, ReconcilePolicy, ReconcileReport } from "../conductor/types.js";
 import { ComputeFailure, type ObservedPower } from "../errors.js";
+import { KeyedLanes } from "../lanes/keyed-lanes.js";
 import { fromPrimitive } from "../objects/base.js";
 import type { HostReport } from "../objects/host-report.js";
 import { type Instance, InstanceObject } from "../objects/instance.js";
@@ -26,7 +27,6 @@ import type { Transport } from "../rpc/transport.js";
 import { compareVersions } from "../rpc/version.js";
 import { powerStateFromDriver } from "../state/instance-states.js";
 import { runDriverOp, toSpawnRequest } from "./driver-ops.js";
-import { InstanceLanes } from "./lanes.js";
 import { reconcileHost } from "./reconcile.js";
 import type { ComputeResult } from "./rpcapi.js";
 import { SettleTracker } from "./settle.js";
@@ -86,7 +86,7 @@ export class ComputeAgent {
   readonly #transport: Transport;
   readonly #pins = new VersionPins();
   readonly #conductor: ConductorRpcClient;
-  readonly #lanes = new InstanceLanes();
+  readonly #lanes = new KeyedLanes();
   readonly #tracker = new SettleTracker();
   readonly #clock = new StampClock();
   readonly #logger: DriverLogger;

@@ -1,14 +1,23 @@
 import type { ResourceProvider } from "../objects/resource-provider.js";
 
+type Amounts = Readonly<Record<string, number>>;
+
 /**
  * The scheduler's in-memory copy of every provider, each at a generation.
  * It is never scanned from the database per placement: it is loaded once,
  * then updated by this scheduler's own claims, by the fresh copy a lost
  * claim answers with, and by the conductor's providers_changed casts. A
  * copy is only ever replaced by one of the same or a newer generation.
+ *
+ * A placement this scheduler has chosen but not yet claimed is a pending
+ * reservation: it already counts in the host's usage, so concurrent
+ * placements in this scheduler spread out instead of all choosing the same
+ * host and colliding on its generation. A fresh copy from the database has
+ * the pending reservations added back, since they are not committed yet.
  */
 export class HostView {
   readonly #byId = new Map<number, ResourceProvider>();
+  readonly #pending = new Map<number, Record<string, number>>();
   #order: ResourceProvider[] = [];
   #cursor = 0;
   #dirtyOrder = false;
@@ -24,7 +33,10 @@ export class HostView {
   /** Replaces the whole view (a full refresh). */
   replaceAll(providers: readonly ResourceProvider[]): void {
     this.#byId.clear();
-    for (const p of providers) this.#byId.set(p.id, p);
+    for (const p of providers) {
+      this.#addPending(p);
+      this.#byId.set(p.id, p);
+    }
     this.#dirtyOrder = true;
   }
 
@@ -32,6 +44,7 @@ export class HostView {
   apply(p: ResourceProvider): void {
     const known = this.#byId.get(p.id);
     if (known && known.generation > p.generation) return;
+    this.#addPending(p);
     if (known) {
       // In place: the walk order holds this same object.
       Object.assign(known, p);
@@ -41,12 +54,31 @@ export class HostView {
     this.#byId.set(p.id, p);
   }
 
-  /** Records this scheduler's own successful claim without a round trip. */
-  claimed(id: number, generation: number, resources: Readonly<Record<string, number>>): void {
+  /** Counts a chosen placement in the host's usage until it is claimed or cancelled. */
+  reserve(id: number, amounts: Amounts): void {
     const p = this.#byId.get(id);
-    if (!p || p.generation >= generation) return;
-    p.generation = generation;
-    for (const [rc, amount] of Object.entries(resources)) p.usage[rc] = (p.usage[rc] ?? 0) + amount;
+    if (!p) return;
+    const pending = this.#pending.get(id) ?? {};
+    for (const [rc, n] of Object.entries(amounts)) {
+      pending[rc] = (pending[rc] ?? 0) + n;
+      p.usage[rc] = (p.usage[rc] ?? 0) + n;
+    }
+    this.#pending.set(id, pending);
+  }
+
+  /** The claim committed at `generation`: the reservation is now part of the provider's usage. */
+  confirm(id: number, generation: number, amounts: Amounts): void {
+    this.#unpend(id, amounts);
+    const p = this.#byId.get(id);
+    if (p && p.generation < generation) p.generation = generation;
+  }
+
+  /** The claim failed: the reservation goes. */
+  cancel(id: number, amounts: Amounts): void {
+    this.#unpend(id, amounts);
+    const p = this.#byId.get(id);
+    if (!p) return;
+    for (const [rc, n] of Object.entries(amounts)) p.usage[rc] = (p.usage[rc] ?? 0) - n;
   }
 
   /**
@@ -67,5 +99,23 @@ export class HostView {
         this.#cursor = start + seen;
       },
     };
+  }
+
+  #addPending(p: ResourceProvider): void {
+    const pending = this.#pending.get(p.id);
+    if (!pending) return;
+    p.usage = { ...p.usage };
+    for (const [rc, n] of Object.entries(pending)) p.usage[rc] = (p.usage[rc] ?? 0) + n;
+  }
+
+  #unpend(id: number, amounts: Amounts): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    let empty = true;
+    for (const [rc, n] of Object.entries(amounts)) {
+      pending[rc] = (pending[rc] ?? 0) - n;
+      if (pending[rc] !== 0) empty = false;
+    }
+    if (empty) this.#pending.delete(id);
   }
 }

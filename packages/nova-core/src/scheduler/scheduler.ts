@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { DriverLogger } from "@novakit/driver-api";
 import type { ConductorRpcClient } from "../conductor/rpcapi.js";
 import { NoValidHost } from "../errors.js";
+import { KeyedLanes } from "../lanes/keyed-lanes.js";
 import { fromPrimitive, toPrimitive } from "../objects/base.js";
 import { CURRENT_OBJECT_VERSIONS } from "../objects/registry.js";
 import { type RequestSpec, RequestSpecObject, SelectionObject } from "../objects/request-spec.js";
@@ -46,6 +47,7 @@ const BINARY = "nova-scheduler";
 export class Scheduler {
   readonly name: string;
   readonly #view = new HostView();
+  readonly #providerLanes = new KeyedLanes();
   readonly #server: RpcServer;
   readonly #conductor: ConductorRpcClient;
   readonly #config: SchedulerConfig;
@@ -133,25 +135,40 @@ export class Scheduler {
         throw new NoValidHost(choice.summary, choice.refusals);
       }
       const host = choice.host;
-      const result = await this.#conductor.claim(ctx, {
-        instanceUuid: spec.instanceUuid,
-        providerId: host.id,
-        generation: host.generation,
-        resources: spec.resources,
+      this.#view.reserve(host.id, spec.resources);
+      // One claim at a time per provider from this scheduler, each at the
+      // generation the previous one left: this scheduler never races itself.
+      const placed = await this.#providerLanes.run(String(host.id), async () => {
+        try {
+          const result = await this.#conductor.claim(ctx, {
+            instanceUuid: spec.instanceUuid,
+            providerId: host.id,
+            generation: host.generation,
+            resources: spec.resources,
+          });
+          if (result.claimed) {
+            this.#view.confirm(host.id, result.generation, spec.resources);
+            return result.generation;
+          }
+          this.#view.cancel(host.id, spec.resources);
+          if (result.provider !== null)
+            this.#view.apply(fromPrimitive(ResourceProviderObject, result.provider));
+          return undefined;
+        } catch (err) {
+          this.#view.cancel(host.id, spec.resources);
+          throw err;
+        }
       });
-      if (result.claimed) {
-        this.#view.claimed(host.id, result.generation, spec.resources);
+      if (placed !== undefined) {
         this.stats.placed += 1;
         return {
           host: host.name,
           providerId: host.id,
-          generation: result.generation,
+          generation: placed,
           allocations: spec.resources,
         };
       }
       this.stats.conflicts += 1;
-      if (result.provider !== null)
-        this.#view.apply(fromPrimitive(ResourceProviderObject, result.provider));
     }
     this.stats.refused += 1;
     throw new NoValidHost(`claims kept conflicting after ${this.#config.maxClaimRetries} retries`);

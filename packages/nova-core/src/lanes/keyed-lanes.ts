@@ -1,12 +1,14 @@
 /**
- * One queue per instance: the contract leaves it to the core never to run
- * two operations on one instance at once, and this is where the core keeps
- * that promise. Operations on different instances run concurrently.
+ * One queue per key. The compute agent keys it by instance: the contract
+ * leaves it to the core never to run two operations on one instance at
+ * once, and this is where the core keeps that promise. The scheduler keys
+ * it by provider, so its own claims on one host never race each other.
+ * Work under different keys runs concurrently.
  */
-export class InstanceLanes {
+export class KeyedLanes {
   readonly #tails = new Map<string, Promise<unknown>>();
 
-  /** Runs `work` after every operation queued before it on `uuid`. */
+  /** Runs `work` after everything queued before it under `key`. */
   run<T>(uuid: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(uuid) ?? Promise.resolve();
     const result = previous.then(work, work);
@@ -21,7 +23,7 @@ export class InstanceLanes {
     return result;
   }
 
-  /** Instances with an operation queued or running. */
+  /** Keys with work queued or running. */
   get busy(): number {
     return this.#tails.size;
   }
