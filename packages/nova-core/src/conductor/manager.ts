@@ -289,6 +289,16 @@ export class Conductor {
     } catch (err) {
       if (!(err instanceof ClaimConflict)) throw err;
       const [fresh] = await readProviders(d.db, await upComputeHosts(d), [claim.providerId]);
+      const row = await getInstance(d.db, claim.instanceUuid);
+      if (err.reason.includes("affinity") && row?.server_group_id) {
+        const hosts = await groupHosts(d.db, row.server_group_id, row.uuid);
+        return {
+          claimed: false,
+          reason: err.reason,
+          provider: fresh ? toPrimitive(ResourceProviderObject, fresh) : null,
+          groupHosts: hosts,
+        };
+      }
       return {
         claimed: false,
         reason: err.reason,

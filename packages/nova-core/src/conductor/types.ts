@@ -59,7 +59,13 @@ export interface ReconcilePolicy {
 /** The answer to a claim: the new generation, or why not and the provider as it is now. @public */
 export type ClaimResult =
   | { readonly claimed: true; readonly generation: number }
-  | { readonly claimed: false; readonly reason: string; readonly provider: unknown | null };
+  | {
+      readonly claimed: false;
+      readonly reason: string;
+      readonly provider: unknown | null;
+      /** When the server group's policy refused: the hosts its members are on now. */
+      readonly groupHosts?: readonly string[];
+    };
 
 /** What registering gives back: the cluster's pins, so the service sends what the oldest reads. @public */
 export interface RegistrationResult {

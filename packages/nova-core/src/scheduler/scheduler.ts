@@ -153,6 +153,8 @@ export class Scheduler {
           this.#view.cancel(host.id, spec.resources);
           if (result.provider !== null)
             this.#view.apply(fromPrimitive(ResourceProviderObject, result.provider));
+          // The group moved under us: filter the retry with where its members are now.
+          if (result.groupHosts && spec.group) spec.group.hosts = [...result.groupHosts];
           return undefined;
         } catch (err) {
           this.#view.cancel(host.id, spec.resources);
