@@ -108,3 +108,6 @@ export async function bootMany(
   await Promise.all(created.map((c) => waitFor(cloud, c.uuid, settled)));
   return created.map((c) => c.uuid);
 }
+
+/** A host on a fake that ignores its abort signal: a timed-out call goes on. */
+export const STUBBORN_FAKE = fileURLToPath(new URL("./fixtures/stubborn-fake", import.meta.url));

@@ -200,7 +200,7 @@ export class ComputeAgent {
       ...(this.#needsReconcile.has(i.uuid) ? { needsReconcile: true } : {}),
     }));
     if (observations.length > 0)
-      await this.#conductor.powerStates(this.#ctx(), this.host, observations, "sync");
+      await this.#conductor.syncPowerStates(this.#ctx(), this.host, observations);
   }
 
   #methods() {
@@ -372,11 +372,9 @@ export class ComputeAgent {
     const batch = this.#pendingEvents;
     if (batch.length === 0) return;
     this.#pendingEvents = [];
-    await this.#conductor
-      .powerStates(this.#ctx(), this.host, batch, "event")
-      .catch((err: unknown) => {
-        this.#logger.warn("could not forward lifecycle events", { error: String(err) });
-      });
+    await this.#conductor.powerStates(this.#ctx(), this.host, batch).catch((err: unknown) => {
+      this.#logger.warn("could not forward lifecycle events", { error: String(err) });
+    });
   }
 
   async #heartbeat(): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ErrorCode } from "@novakit/driver-api";
 import { finishAction, recordEvent, startAction } from "../db/repos/actions.js";
 import { getServerGroup, groupHosts } from "../db/repos/catalog.js";
 import { getInstance, insertInstance, recordFault } from "../db/repos/instances.js";
@@ -146,6 +147,12 @@ async function build(deps: ConductorDeps, ctx: RequestContext, spec: RequestSpec
       if (done) deps.notifier.instance(done);
       return;
     } catch (err) {
+      // No answer at all: the spawn may still complete on that host. Keep
+      // the host and its claim so a delete finds and removes the domain.
+      if (isNovaError(err) && err.code === NovaErrorCode.RpcTimeout) {
+        await failKeepingHost(deps, ctx, uuid, err);
+        return;
+      }
       const retry = attempt < deps.config.maxBuildAttempts && retriable(err);
       const next = await releaseAfterFailure(deps, ctx, uuid, host, err, retry);
       if (!retry || !next) return;
@@ -159,7 +166,7 @@ function retriable(err: unknown): boolean {
   if (!isNovaError(err)) return false;
   if (err.code === NovaErrorCode.RpcNoServer) return true;
   if (err.code !== NovaErrorCode.ComputeFailure) return false;
-  return err.fields.driverCode !== "NOVAKIT_ERR_INVALID_SPEC";
+  return err.fields.driverCode !== ErrorCode.InvalidSpec;
 }
 
 async function recheckQuota(deps: ConductorDeps, ctx: RequestContext): Promise<unknown> {
@@ -206,6 +213,7 @@ async function releaseAfterFailure(
       ? await transitionCurrent(trx, uuid, BUILD_TRANSITIONS.reschedule, () => ({ host: null }))
       : await transitionCurrent(trx, uuid, BUILD_TRANSITIONS.failed, () => ({
           pending_request_id: null,
+          host: null,
         }));
     if (moved && !retry) await finishAction(trx, uuid, ctx.requestId, "Error", fault.message);
     return moved;
@@ -213,6 +221,24 @@ async function releaseAfterFailure(
   await announceProvider(deps, ctx, host);
   if (next) deps.notifier.instance(next);
   return next;
+}
+
+async function failKeepingHost(
+  deps: ConductorDeps,
+  ctx: RequestContext,
+  uuid: string,
+  err: unknown,
+): Promise<void> {
+  const fault = faultOf(err);
+  const next = await deps.db.transaction().execute(async (trx) => {
+    await recordFault(trx, uuid, fault);
+    const moved = await transitionCurrent(trx, uuid, BUILD_TRANSITIONS.failed, () => ({
+      pending_request_id: null,
+    }));
+    if (moved) await finishAction(trx, uuid, ctx.requestId, "Error", fault.message);
+    return moved;
+  });
+  if (next) deps.notifier.instance(next);
 }
 
 /** The build gives up: allocations released, ERROR with the fault recorded. */
@@ -229,6 +255,7 @@ async function fail(
     await recordFault(trx, uuid, { ...fault, host });
     const moved = await transitionCurrent(trx, uuid, BUILD_TRANSITIONS.failed, () => ({
       pending_request_id: null,
+      host: null,
     }));
     if (moved) await finishAction(trx, uuid, ctx.requestId, "Error", fault.message);
     return moved;

@@ -96,14 +96,22 @@ export class ConductorRpcClient {
     );
   }
 
-  /** Casts: a compute agent does not wait for the records to be written. */
+  /** Lifecycle events: a cast, the agent does not wait for the records to be written. */
   powerStates(
     ctx: RequestContext,
     host: string,
     observations: readonly PowerObservation[],
-    source: "event" | "sync",
   ): Promise<void> {
-    return this.#rpc.cast(ctx, "power_states", { host, observations, source }, { version: V });
+    return this.#rpc.cast(ctx, "power_states", { host, observations }, { version: V });
+  }
+
+  /** The periodic sync: a call, so a slow conductor slows the sync instead of queueing it. */
+  async syncPowerStates(
+    ctx: RequestContext,
+    host: string,
+    observations: readonly PowerObservation[],
+  ): Promise<void> {
+    await this.#rpc.call(ctx, "power_states", { host, observations }, { version: V });
   }
 
   async hostInstances(ctx: RequestContext, host: string): Promise<Instance[]> {
