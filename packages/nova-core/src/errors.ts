@@ -284,6 +284,21 @@ export function novaErrorFromJSON(json: NovaErrorJSON): NovaError {
       return new NoValidHost(str("summary"), (f.refusals ?? {}) as Record<string, number>);
     case NovaErrorCode.ClaimConflict:
       return new ClaimConflict(num("providerId"), str("reason"));
+    case NovaErrorCode.RpcVersion:
+      return new RpcVersionUnsupported(
+        str("topic"),
+        str("method"),
+        str("requested"),
+        str("supported"),
+      );
+    case NovaErrorCode.ObjectVersion:
+      return new ObjectVersionUnsupported(str("objectName"), str("version"), str("known"));
+    case NovaErrorCode.RpcTimeout:
+      return new RpcTimeout(str("target"), str("method"), num("timeoutMs"));
+    case NovaErrorCode.RpcNoServer:
+      return new RpcNoServer(str("target"));
+    case NovaErrorCode.RpcUnknownMethod:
+      return new RpcUnknownMethod(str("topic"), str("method"));
     case NovaErrorCode.ComputeFailure:
       return new ComputeFailure(
         str("host"),
