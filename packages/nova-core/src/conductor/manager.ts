@@ -137,7 +137,12 @@ export class Conductor {
   #methods(): Record<string, RpcMethod> {
     const d = this.#deps;
     const m = (handle: RpcMethod["handle"]): RpcMethod => ({ since: "1.0", handle });
-    const instanceOut = (i: object) =>
+    // Replies to the service layer and the schedulers go out at this
+    // release's versions: conductors upgrade first and those roles next, so
+    // they are never older. Replies to a compute agent, which may be a
+    // release behind, are backported to the cluster's pin.
+    const instanceOut = (i: object) => toPrimitive(InstanceObject, i as never);
+    const instanceForCompute = (i: object) =>
       toPrimitive(InstanceObject, i as never, d.pins.objectVersion("Instance"));
     return {
       build_instances: m(async (ctx, a) =>
@@ -183,7 +188,9 @@ export class Conductor {
       }),
       host_instances: m(async (_ctx, a) => {
         const rows = await listInstances(d.db, { host: String(a.host) });
-        return Promise.all(rows.map(async (r) => instanceOut(await d.catalog.toInstance(r))));
+        return Promise.all(
+          rows.map(async (r) => instanceForCompute(await d.catalog.toInstance(r))),
+        );
       }),
       report_reconcile: m(async (_ctx, a) => {
         await applyReconcile(d, a.report as ReconcileReport);

@@ -19,7 +19,8 @@ export interface Caller {
  * entry checks its input and names the bad field; state conflicts come back
  * from the conductor as InstanceConflict naming the state. Create and the
  * actions return once accepted (Nova's 202): the instance is then being
- * built or acted on, and its notifications say when that is done.
+ * built or acted on, and its notifications say when that is done. Every
+ * entry is async: bad input rejects, it never throws.
  *
  * @public
  */
@@ -30,37 +31,37 @@ export class ComputeService {
     this.#conductor = conductor;
   }
 
-  create(caller: Caller, request: unknown): Promise<Instance> {
+  async create(caller: Caller, request: unknown): Promise<Instance> {
     const ctx = context(caller);
     return this.#conductor.buildInstance(ctx, checkCreateRequest(request));
   }
 
-  delete(caller: Caller, uuid: unknown): Promise<Instance> {
+  async delete(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "delete");
   }
 
-  reboot(caller: Caller, uuid: unknown, type: "soft" | "hard" = "soft"): Promise<Instance> {
+  async reboot(caller: Caller, uuid: unknown, type: "soft" | "hard" = "soft"): Promise<Instance> {
     if (type !== "soft" && type !== "hard")
       throw new InvalidInput("type", 'must be "soft" or "hard"');
     return this.action(caller, uuid, type === "soft" ? "reboot_soft" : "reboot_hard");
   }
 
-  stop(caller: Caller, uuid: unknown) {
+  async stop(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "stop");
   }
-  start(caller: Caller, uuid: unknown) {
+  async start(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "start");
   }
-  pause(caller: Caller, uuid: unknown) {
+  async pause(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "pause");
   }
-  unpause(caller: Caller, uuid: unknown) {
+  async unpause(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "unpause");
   }
-  suspend(caller: Caller, uuid: unknown) {
+  async suspend(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "suspend");
   }
-  resume(caller: Caller, uuid: unknown) {
+  async resume(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.action(caller, uuid, "resume");
   }
 
@@ -74,18 +75,18 @@ export class ComputeService {
     return this.#conductor.startAction(ctx, id, action as InstanceAction);
   }
 
-  show(caller: Caller, uuid: unknown): Promise<Instance> {
+  async show(caller: Caller, uuid: unknown): Promise<Instance> {
     return this.#conductor.getInstance(context(caller), checkUuid(uuid));
   }
 
   /** The caller's project's instances, oldest first. */
-  list(caller: Caller): Promise<Instance[]> {
+  async list(caller: Caller): Promise<Instance[]> {
     const ctx = context(caller);
     return this.#conductor.listInstances(ctx, { projectId: ctx.projectId });
   }
 
   /** The instance's actions with their events, each named by the request id that caused it. */
-  actions(caller: Caller, uuid: unknown): Promise<ActionView[]> {
+  async actions(caller: Caller, uuid: unknown): Promise<ActionView[]> {
     return this.#conductor.listActions(context(caller), checkUuid(uuid));
   }
 }
