@@ -72,7 +72,8 @@ export { type RpcMethod, RpcServer, type RpcServerOptions } from "./rpc/server.j
 export type { PayloadHandler, ServeOptions, Subscription, Transport } from "./rpc/transport.js";
 export { compareVersions, isCompatible, minVersion, parseVersion } from "./rpc/version.js";
 export * from "./scheduler/filters/builtin.js";
-export type { HostFilter } from "./scheduler/filters/filter.js";
+export type { HostCheck, HostFilter } from "./scheduler/filters/filter.js";
+export { SchedulerRpcClient } from "./scheduler/rpcapi.js";
 export { Scheduler, type SchedulerConfig } from "./scheduler/scheduler.js";
 export { type HostWeigher, type PlacementStrategy, weighersFor } from "./scheduler/weighers.js";
 export { type Caller, ComputeService } from "./service/compute-service.js";

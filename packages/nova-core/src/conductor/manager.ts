@@ -3,8 +3,8 @@ import { ComputeRpcClient } from "../compute/rpcapi.js";
 import type { DbEngine } from "../db/engine.js";
 import { listActions } from "../db/repos/actions.js";
 import { getServerGroup, groupHosts } from "../db/repos/catalog.js";
-import { casTransition, getInstance, listInstances } from "../db/repos/instances.js";
-import { claimInTransaction, readProviders, upsertProvider } from "../db/repos/placement.js";
+import { getInstance, listInstances } from "../db/repos/instances.js";
+import { readProviders, upsertProvider } from "../db/repos/placement.js";
 import { heartbeat, registerService, stopService } from "../db/repos/services.js";
 import { ClaimConflict, InstanceConflict } from "../errors.js";
 import { fromPrimitive, toPrimitive } from "../objects/base.js";
@@ -28,10 +28,11 @@ import {
 import { acceptAction, readOwned } from "./actions.js";
 import { announceProviders, createInstance } from "./build.js";
 import { Catalog } from "./catalog.js";
+import { ClaimBatcher } from "./claim-batcher.js";
 import type { ConductorConfig, ConductorDeps } from "./deps.js";
 import { Notifier } from "./notifier.js";
 import { applyObservations, applyReconcile, lastReconcile } from "./power.js";
-import { recomputePins, upComputeHosts } from "./services.js";
+import { forgetUpHosts, recomputePins, upComputeHosts } from "./services.js";
 import type {
   ClaimResult,
   CreateInstanceRequest,
@@ -55,6 +56,7 @@ export class Conductor {
   readonly #server: RpcServer;
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #providerNames = new Map<number, string>();
+  readonly #claims: ClaimBatcher;
 
   constructor(
     engine: DbEngine,
@@ -77,6 +79,11 @@ export class Conductor {
       logger,
       track: (work) => this.#track(work),
     };
+    // Every committed claim is told to every scheduler, so each one's view
+    // follows the others' claims instead of discovering them by conflict.
+    this.#claims = new ClaimBatcher(this.#deps, (deltas) => {
+      void this.#deps.scheduler.providersClaimed(systemContext(), deltas).catch(() => {});
+    });
     this.#server = new RpcServer(transport, {
       topic: "conductor",
       server: host,
@@ -170,6 +177,7 @@ export class Conductor {
       ),
       service_stopped: m(async (ctx, a) => {
         await stopService(d.db, String(a.host), String(a.binary));
+        forgetUpHosts(d);
         await recomputePins(d);
         await this.#announceHost(ctx, String(a.host));
         return null;
@@ -207,6 +215,7 @@ export class Conductor {
 
   async #register(ctx: RequestContext, service: ServiceRegistration, report: unknown) {
     await registerService(this.#deps.db, service);
+    forgetUpHosts(this.#deps);
     if (report !== null && report !== undefined) await this.#upsertHost(ctx, report);
     await recomputePins(this.#deps);
     return { pins: this.#deps.pins.snapshot };
@@ -266,31 +275,10 @@ export class Conductor {
     const d = this.#deps;
     const host = await this.#providerName(claim.providerId);
     try {
-      const generation = await d.db.transaction().execute(async (trx) => {
-        const row = await getInstance(trx, claim.instanceUuid);
-        if (
-          !row ||
-          row.deleted === 1 ||
-          !allows(
-            BUILD_TRANSITIONS.claimed,
-            row.vm_state as VmState,
-            row.task_state as TaskState | null,
-          )
-        ) {
-          throw new InstanceConflict(
-            claim.instanceUuid,
-            "schedule",
-            row?.vm_state ?? "deleted",
-            row?.task_state ?? null,
-          );
-        }
-        if (row.server_group_id !== null)
-          await checkGroup(trx, row.server_group_id, row.uuid, host, claim.providerId);
-        const gen = await claimInTransaction(trx, { consumerUuid: claim.instanceUuid, ...claim });
-        const moved = await casTransition(trx, row, BUILD_TRANSITIONS.claimed, { host });
-        if (!moved)
-          throw new InstanceConflict(claim.instanceUuid, "schedule", row.vm_state, row.task_state);
-        return gen;
+      const generation = await this.#claims.submit({
+        ...claim,
+        host,
+        checkGroup: (trx, groupId, uuid) => checkGroup(trx, groupId, uuid, host, claim.providerId),
       });
       return { claimed: true, generation };
     } catch (err) {
@@ -313,6 +301,10 @@ export class Conductor {
       };
     }
   }
+}
+
+function systemContext(): RequestContext {
+  return { requestId: "req-conductor", projectId: "system", userId: "nova-conductor" };
 }
 
 interface ClaimArgs {

@@ -29,7 +29,10 @@ export const RPC_APIS = {
   },
   scheduler: {
     current: "1.0",
-    history: { "1.0": "select_destination" },
+    history: {
+      "1.0":
+        "select_destination; providers_changed and providers_claimed (fanout casts from the conductor)",
+    },
   },
 } as const satisfies Record<string, RpcApi>;
 

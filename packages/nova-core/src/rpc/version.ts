@@ -1,11 +1,19 @@
 // X.Y versions, as RPC APIs and payload objects carry them. A minor adds
 // (a method, an optional argument, a field); a major breaks.
 
+// Every message and object carries a version; the same few strings are
+// parsed thousands of times a second, so each is parsed once.
+const parsed = new Map<string, [number, number]>();
+
 /** Parses "X.Y"; throws on anything else. @public */
 export function parseVersion(version: string): [number, number] {
+  const hit = parsed.get(version);
+  if (hit) return hit;
   const match = /^(\d+)\.(\d+)$/.exec(version);
   if (!match) throw new Error(`not an X.Y version: ${JSON.stringify(version)}`);
-  return [Number(match[1]), Number(match[2])];
+  const v: [number, number] = [Number(match[1]), Number(match[2])];
+  if (parsed.size < 1024) parsed.set(version, v);
+  return v;
 }
 
 /** Negative, zero or positive as a is older than, equal to or newer than b. @public */

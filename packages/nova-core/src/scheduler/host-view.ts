@@ -19,7 +19,9 @@ export class HostView {
   readonly #byId = new Map<number, ResourceProvider>();
   readonly #pending = new Map<number, Record<string, number>>();
   #order: ResourceProvider[] = [];
-  #cursor = 0;
+  // Each scheduler starts its walk somewhere else, so two schedulers that
+  // look at part of a large cloud look at different parts and collide less.
+  #cursor = Math.floor(Math.random() * 1_000_000);
   #dirtyOrder = false;
 
   get size(): number {
@@ -71,6 +73,21 @@ export class HostView {
     this.#unpend(id, amounts);
     const p = this.#byId.get(id);
     if (p && p.generation < generation) p.generation = generation;
+  }
+
+  /**
+   * Another scheduler's committed claim. Applied exactly when it follows the
+   * generation known here; when some news was missed in between, the usage
+   * still grows (a conservative guess) but the generation stays, so the
+   * next claim on it conflicts and fetches the provider fresh. Our own
+   * claims arrive here too and are already counted.
+   */
+  claimedElsewhere(id: number, generation: number, amounts: Amounts): void {
+    const p = this.#byId.get(id);
+    if (!p || p.generation >= generation) return;
+    p.usage = { ...p.usage };
+    for (const [rc, n] of Object.entries(amounts)) p.usage[rc] = (p.usage[rc] ?? 0) + n;
+    if (p.generation === generation - 1) p.generation = generation;
   }
 
   /** The claim failed: the reservation goes. */

@@ -38,6 +38,23 @@ export class SchedulerRpcClient {
     return fromPrimitive(SelectionObject, p);
   }
 
+  /** Tells every scheduler of claims committed on providers, so their views follow without a conflict. */
+  providersClaimed(
+    ctx: RequestContext,
+    deltas: readonly {
+      providerId: number;
+      generation: number;
+      resources: Readonly<Record<string, number>>;
+    }[],
+  ): Promise<void> {
+    return this.#rpc.cast(
+      ctx,
+      "providers_claimed",
+      { deltas },
+      { version: "1.0", target: { fanout: true } },
+    );
+  }
+
   /** Tells every scheduler a provider changed (a release, a host going down), so views stay fresh. */
   providersChanged(ctx: RequestContext, providers: readonly ResourceProvider[]): Promise<void> {
     return this.#rpc.cast(

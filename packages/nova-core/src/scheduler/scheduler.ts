@@ -12,8 +12,15 @@ import type { RequestContext } from "../rpc/message.js";
 import { RpcServer } from "../rpc/server.js";
 import type { Transport } from "../rpc/transport.js";
 import { DEFAULT_FILTERS } from "./filters/builtin.js";
-import type { HostFilter } from "./filters/filter.js";
+import type { HostCheck, HostFilter } from "./filters/filter.js";
 import { HostView } from "./host-view.js";
+
+interface ClaimDelta {
+  providerId: number;
+  generation: number;
+  resources: Record<string, number>;
+}
+
 import { type PlacementStrategy, weigh, weighersFor } from "./weighers.js";
 
 /** @public */
@@ -55,7 +62,13 @@ export class Scheduler {
   readonly #weighers;
   #lastFullRefresh = 0;
   /** Placements, claim conflicts and refusals, for benchmarks and tests. */
-  readonly stats = { placed: 0, conflicts: 0, refused: 0, fullRefreshes: 0 };
+  readonly stats = {
+    placed: 0,
+    conflicts: 0,
+    refused: 0,
+    fullRefreshes: 0,
+    conflictReasons: {} as Record<string, number>,
+  };
 
   constructor(
     transport: Transport,
@@ -81,6 +94,14 @@ export class Scheduler {
               SelectionObject,
               await this.selectDestination(ctx, fromPrimitive(RequestSpecObject, a.spec)),
             ),
+        },
+        providers_claimed: {
+          since: "1.0",
+          handle: async (_ctx, a) => {
+            for (const d of a.deltas as ClaimDelta[])
+              this.#view.claimedElsewhere(d.providerId, d.generation, d.resources);
+            return null;
+          },
         },
         providers_changed: {
           since: "1.0",
@@ -151,6 +172,8 @@ export class Scheduler {
             return result.generation;
           }
           this.#view.cancel(host.id, spec.resources);
+          this.stats.conflictReasons[result.reason] =
+            (this.stats.conflictReasons[result.reason] ?? 0) + 1;
           if (result.provider !== null)
             this.#view.apply(fromPrimitive(ResourceProviderObject, result.provider));
           // The group moved under us: filter the retry with where its members are now.
@@ -186,16 +209,18 @@ export class Scheduler {
     const n = hosts.length;
     const share = Math.max(5, 50 - n / 125);
     const want = Math.max(this.#config.minHostsToScore, Math.ceil((n * share) / 100));
+    const checks = this.#filters.flatMap((f) => {
+      const check = f.prepare(spec);
+      return check === null ? [] : [check];
+    });
     const passed: ResourceProvider[] = [];
     const refusals: Record<string, number> = {};
     let seen = 0;
     for (; seen < n && passed.length < want; seen++) {
       const host = hosts[(start + seen) % n] as ResourceProvider;
       let reason: string | null = null;
-      for (const f of this.#filters) {
-        reason = f.filter(host, spec);
-        if (reason !== null) break;
-      }
+      for (let i = 0; i < checks.length && reason === null; i++)
+        reason = (checks[i] as HostCheck)(host);
       if (reason === null) passed.push(host);
       else refusals[reason] = (refusals[reason] ?? 0) + 1;
     }

@@ -117,6 +117,43 @@ export async function casTransition(
 }
 
 /**
+ * Applies `transition` to whatever version of the record is there, if its
+ * states allow it: the compare-and-swap is on the states themselves, in the
+ * WHERE clause, without a read first. For the scheduler's claim, the
+ * hottest write there is. Resolves with the new row, or undefined.
+ */
+export async function casByState(
+  db: Db,
+  uuid: string,
+  transition: Transition,
+  extra: ExtraChanges = {},
+  now = Date.now(),
+): Promise<InstanceRow | undefined> {
+  const tasks = transition.fromTask.filter((t): t is TaskState => t !== null);
+  const allowsNull = transition.fromTask.includes(null);
+  return db
+    .updateTable("instances")
+    .set((eb) => ({
+      ...extra,
+      ...(transition.toVm === undefined ? {} : { vm_state: transition.toVm }),
+      task_state: transition.toTask,
+      version: eb("version", "+", 1),
+      updated_at: now,
+    }))
+    .where("uuid", "=", uuid)
+    .where("deleted", "=", 0)
+    .where("vm_state", "in", [...transition.fromVm])
+    .where((eb) => {
+      const ors = [];
+      if (tasks.length > 0) ors.push(eb("task_state", "in", tasks));
+      if (allowsNull) ors.push(eb("task_state", "is", null));
+      return eb.or(ors);
+    })
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
  * Records a power state observed at `stamp`, unless a newer observation is
  * already recorded: a late event never overwrites fresher news.
  */

@@ -208,16 +208,22 @@ export async function claimInTransaction(trx: Db, claim: ClaimRequest): Promise<
     .executeTakeFirst();
   if (Number(bumped.numUpdatedRows) !== 1)
     throw new ClaimConflict(claim.providerId, "generation moved");
+  // Inventories and their usage in one statement: this is the claim's hot path.
   const inv = await trx
-    .selectFrom("inventories")
-    .selectAll()
-    .where("provider_id", "=", claim.providerId)
-    .execute();
-  const used = await trx
-    .selectFrom("allocations")
-    .select(["resource_class", sql<number>`sum(used)`.as("used")])
-    .where("provider_id", "=", claim.providerId)
-    .groupBy("resource_class")
+    .selectFrom("inventories as i")
+    .select((eb) => [
+      "i.resource_class",
+      "i.total",
+      "i.reserved",
+      "i.allocation_ratio",
+      eb
+        .selectFrom("allocations as a")
+        .select(sql<number>`coalesce(sum(a.used), 0)`.as("s"))
+        .whereRef("a.provider_id", "=", "i.provider_id")
+        .whereRef("a.resource_class", "=", "i.resource_class")
+        .as("used"),
+    ])
+    .where("i.provider_id", "=", claim.providerId)
     .execute();
   const view: ResourceProvider = {
     id: claim.providerId,
@@ -234,7 +240,7 @@ export async function claimInTransaction(trx: Db, claim: ClaimRequest): Promise<
         { total: r.total, reserved: r.reserved, allocationRatio: r.allocation_ratio },
       ]),
     ),
-    usage: Object.fromEntries(used.map((u) => [u.resource_class, Number(u.used)])),
+    usage: Object.fromEntries(inv.map((r) => [r.resource_class, Number(r.used ?? 0)])),
   };
   for (const [rc, amount] of Object.entries(claim.resources)) {
     if (amount > 0 && freeCapacity(view, rc) < amount)

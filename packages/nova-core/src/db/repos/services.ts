@@ -96,3 +96,20 @@ export async function runningServices(db: Db, downAfterMs: number, now = Date.no
     disabled: r.disabled === 1,
   }));
 }
+
+/** The hosts of running, enabled compute services seen within `downAfterMs`: one column, no JSON. */
+export async function upComputeHostNames(
+  db: Db,
+  downAfterMs: number,
+  now = Date.now(),
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("services")
+    .select("host")
+    .where("topic", "=", "compute")
+    .where("running", "=", 1)
+    .where("disabled", "=", 0)
+    .where("last_seen_at", ">=", now - downAfterMs)
+    .execute();
+  return rows.map((r) => r.host);
+}

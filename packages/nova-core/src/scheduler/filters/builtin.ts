@@ -1,4 +1,3 @@
-import { freeCapacity } from "../../objects/resource-provider.js";
 import type { HostFilter } from "./filter.js";
 
 // The filters Nova enables by default (and the two server-group ones),
@@ -8,78 +7,98 @@ import type { HostFilter } from "./filter.js";
 /** Nova's ComputeFilter: the host's compute service is up and enabled. @public */
 export const computeFilter: HostFilter = {
   name: "ComputeFilter",
-  filter: (host) => (!host.up ? "host down" : host.disabled ? "host disabled" : null),
+  prepare: () => (host) => (!host.up ? "host down" : host.disabled ? "host disabled" : null),
 };
 
 /** The retry filter: not a host an earlier attempt of this build failed on. @public */
 export const ignoreHostsFilter: HostFilter = {
   name: "IgnoreHostsFilter",
-  filter: (host, spec) =>
-    spec.ignoreHosts.includes(host.name) ? "failed an earlier attempt" : null,
+  prepare: (spec) => {
+    if (spec.ignoreHosts.length === 0) return null;
+    const ignored = new Set(spec.ignoreHosts);
+    return (host) => (ignored.has(host.name) ? "failed an earlier attempt" : null);
+  },
 };
 
 /** Placement's own check: every requested class fits in (total - reserved) * ratio - used. @public */
 export const resourcesFilter: HostFilter = {
   name: "ResourcesFilter",
-  filter: (host, spec) => {
-    for (const rc in spec.resources) {
-      const amount = spec.resources[rc] ?? 0;
-      if (amount > 0 && freeCapacity(host, rc) < amount) return `insufficient ${rc}`;
-    }
-    return null;
+  prepare: (spec) => {
+    const wanted = Object.entries(spec.resources).filter(([, n]) => n > 0);
+    const reasons = wanted.map(([rc]) => `insufficient ${rc}`);
+    return (host) => {
+      for (let i = 0; i < wanted.length; i++) {
+        const [rc, amount] = wanted[i] as [string, number];
+        const inv = host.inventories[rc];
+        const free = inv
+          ? Math.floor((inv.total - inv.reserved) * inv.allocationRatio) - (host.usage[rc] ?? 0)
+          : 0;
+        if (free < amount) return reasons[i] as string;
+      }
+      return null;
+    };
   },
 };
 
 /** Nova's AvailabilityZoneFilter. @public */
 export const availabilityZoneFilter: HostFilter = {
   name: "AvailabilityZoneFilter",
-  filter: (host, spec) =>
-    spec.availabilityZone === null || host.availabilityZone === spec.availabilityZone
-      ? null
-      : `not in availability zone ${spec.availabilityZone}`,
+  prepare: (spec) => {
+    const zone = spec.availabilityZone;
+    if (zone === null) return null;
+    const reason = `not in availability zone ${zone}`;
+    return (host) => (host.availabilityZone === zone ? null : reason);
+  },
 };
 
 /** Nova's AggregateInstanceExtraSpecsFilter: an aggregate of the host carries every key=value asked for. @public */
 export const aggregateFilter: HostFilter = {
   name: "AggregateInstanceExtraSpecsFilter",
-  filter: (host, spec) => {
-    for (const key in spec.aggregateSpecs) {
-      const want = spec.aggregateSpecs[key];
-      if (!host.aggregates.some((a) => a[key] === want)) return `no aggregate with ${key}=${want}`;
-    }
-    return null;
+  prepare: (spec) => {
+    const wanted = Object.entries(spec.aggregateSpecs);
+    if (wanted.length === 0) return null;
+    return (host) => {
+      for (const [key, want] of wanted) {
+        if (!host.aggregates.some((a) => a[key] === want))
+          return `no aggregate with ${key}=${want}`;
+      }
+      return null;
+    };
   },
 };
 
 /** Placement's required and forbidden traits, from flavor extra specs trait:X=required|forbidden. @public */
 export const traitsFilter: HostFilter = {
   name: "TraitsFilter",
-  filter: (host, spec) => {
-    for (const t of spec.requiredTraits) if (!host.traits.includes(t)) return `missing trait ${t}`;
-    for (const t of spec.forbiddenTraits)
-      if (host.traits.includes(t)) return `forbidden trait ${t}`;
-    return null;
+  prepare: (spec) => {
+    const { requiredTraits: required, forbiddenTraits: forbidden } = spec;
+    if (required.length + forbidden.length === 0) return null;
+    return (host) => {
+      for (const t of required) if (!host.traits.includes(t)) return `missing trait ${t}`;
+      for (const t of forbidden) if (host.traits.includes(t)) return `forbidden trait ${t}`;
+      return null;
+    };
   },
 };
 
 /** Nova's ServerGroupAntiAffinityFilter. @public */
 export const antiAffinityFilter: HostFilter = {
   name: "ServerGroupAntiAffinityFilter",
-  filter: (host, spec) =>
-    spec.group?.policy === "anti-affinity" && spec.group.hosts.includes(host.name)
-      ? "anti-affinity: a group member is here"
-      : null,
+  prepare: (spec) => {
+    if (spec.group?.policy !== "anti-affinity") return null;
+    const taken = new Set(spec.group.hosts);
+    return (host) => (taken.has(host.name) ? "anti-affinity: a group member is here" : null);
+  },
 };
 
 /** Nova's ServerGroupAffinityFilter. @public */
 export const affinityFilter: HostFilter = {
   name: "ServerGroupAffinityFilter",
-  filter: (host, spec) =>
-    spec.group?.policy === "affinity" &&
-    spec.group.hosts.length > 0 &&
-    !spec.group.hosts.includes(host.name)
-      ? "affinity: the group is elsewhere"
-      : null,
+  prepare: (spec) => {
+    if (spec.group?.policy !== "affinity" || spec.group.hosts.length === 0) return null;
+    const home = new Set(spec.group.hosts);
+    return (host) => (home.has(host.name) ? null : "affinity: the group is elsewhere");
+  },
 };
 
 /** The default profile, in the order the filters run. @public */
