@@ -155,24 +155,29 @@ const allocs = await k
   .executeTakeFirstOrThrow();
 const stats = cloud.schedulers.map((s) => s.stats);
 const perSecond = placements / seconds;
-{
-  console.log(
-    `scheduler: ${hosts} hosts, ${schedulers} scheduler(s), ${placements} placements with claims, ${IN_FLIGHT} in flight`,
-  );
-  console.log(
-    `  ${perSecond.toFixed(0)} placements/s (${seconds.toFixed(2)} s), ${((cpu / placements) * 1e6).toFixed(0)} µs CPU per placement`,
-  );
-  console.log(
-    `  allocation rows ${allocs.n}, claim conflicts ${stats.reduce((a, s) => a + s.conflicts, 0)}, placed per scheduler ${stats.map((s) => s.placed).join("/")}`,
-  );
-}
+const conflicts = stats.reduce((a, s) => a + s.conflicts, 0);
+const { batches, claims } = cloud.conductor.claimStats;
+console.log(
+  `scheduler: ${hosts} hosts, ${schedulers} scheduler(s), ${placements} placements with claims, ${IN_FLIGHT} in flight`,
+);
+console.log(
+  `  ${perSecond.toFixed(0)} placements/s (${seconds.toFixed(2)} s), ${((cpu / placements) * 1e6).toFixed(0)} µs CPU per placement`,
+);
+console.log(
+  `  allocation rows ${allocs.n}, failed ${failed}, claim conflicts ${conflicts}, claims per commit ${(claims / batches).toFixed(1)}`,
+);
+console.log(
+  `  placed per scheduler ${stats.map((s) => s.placed).join("/")}; conflict reasons ${JSON.stringify(stats.map((s) => s.conflictReasons))}`,
+);
 emit({
   bench: "scheduler",
   hosts,
   schedulers,
   placements,
   perSecond,
-  conflicts: stats.reduce((a, s) => a + s.conflicts, 0),
+  failed,
+  conflicts,
+  claimsPerCommit: claims / batches,
 });
 await cloud.close();
 db.cleanup();

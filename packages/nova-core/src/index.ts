@@ -75,7 +75,12 @@ export * from "./scheduler/filters/builtin.js";
 export type { HostCheck, HostFilter } from "./scheduler/filters/filter.js";
 export { SchedulerRpcClient } from "./scheduler/rpcapi.js";
 export { Scheduler, type SchedulerConfig } from "./scheduler/scheduler.js";
-export { type HostWeigher, type PlacementStrategy, weighersFor } from "./scheduler/weighers.js";
+export {
+  type HostWeigher,
+  type PlacementStrategy,
+  prepareWeighers,
+  weighersFor,
+} from "./scheduler/weighers.js";
 export { type Caller, ComputeService } from "./service/compute-service.js";
 export { NotificationListener } from "./service/notifications.js";
 export { checkCreateRequest, checkText, checkUuid } from "./service/validation.js";

@@ -99,6 +99,11 @@ export class Conductor {
     return this.#deps.compute;
   }
 
+  /** How the claims were batched: batches written and claims in them. */
+  get claimStats(): { readonly batches: number; readonly claims: number } {
+    return this.#claims.stats;
+  }
+
   /** The newest reconcile report of each compute host. */
   reconcileReports(): ReadonlyMap<string, ReconcileReport> {
     return lastReconcile.get(this.#deps) ?? new Map();

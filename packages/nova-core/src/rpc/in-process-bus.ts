@@ -1,6 +1,17 @@
 import { RpcNoServer, RpcTimeout, TransportUnavailable } from "../errors.js";
 import type { PayloadHandler, ServeOptions, Subscription, Transport } from "./transport.js";
 
+/** How often request deadlines are checked: a timeout fires within this much of its deadline. */
+const SWEEP_MS = 10;
+
+interface PendingRequest {
+  readonly deadline: number;
+  readonly subject: string;
+  readonly timeoutMs: number;
+  readonly reject: (err: unknown) => void;
+  done: boolean;
+}
+
 interface Listener {
   readonly handler: PayloadHandler;
   readonly queue: string | undefined;
@@ -21,6 +32,8 @@ export class InProcessBus implements Transport {
   // Round-robin position per subject+queue, so queue members share the load.
   readonly #cursor = new Map<string, number>();
   #closed = false;
+  readonly #pending = new Set<PendingRequest>();
+  #sweeper: NodeJS.Timeout | undefined;
 
   async serve(
     subject: string,
@@ -62,27 +75,63 @@ export class InProcessBus implements Transport {
     const [listener] = this.#targets(subject, true);
     if (!listener) return Promise.reject(new RpcNoServer(subject));
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new RpcTimeout(subject, "request", options.timeoutMs)),
-        options.timeoutMs,
-      );
+      const pending: PendingRequest = {
+        deadline: Date.now() + options.timeoutMs,
+        subject,
+        timeoutMs: options.timeoutMs,
+        reject,
+        done: false,
+      };
+      this.#track(pending);
       Promise.resolve()
         .then(() => listener.handler(payload))
         .then(
           (reply) => {
-            clearTimeout(timer);
+            if (pending.done) return;
+            pending.done = true;
             resolve(reply);
           },
           (err: unknown) => {
-            clearTimeout(timer);
+            if (pending.done) return;
+            pending.done = true;
             reject(err);
           },
         );
     });
   }
 
+  /**
+   * Deadlines are swept by one timer per bus, not one per request: a
+   * timer each would cost more than the in-process call it guards.
+   */
+  #track(pending: PendingRequest): void {
+    this.#pending.add(pending);
+    if (this.#sweeper || this.#closed) return;
+    this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
+    this.#sweeper.unref();
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const p of this.#pending) {
+      if (p.done) {
+        this.#pending.delete(p);
+      } else if (p.deadline <= now) {
+        p.done = true;
+        this.#pending.delete(p);
+        p.reject(new RpcTimeout(p.subject, "request", p.timeoutMs));
+      }
+    }
+    if (this.#pending.size === 0 && this.#sweeper) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     this.#subjects.clear();
   }
 

@@ -21,7 +21,7 @@ interface ClaimDelta {
   resources: Record<string, number>;
 }
 
-import { type PlacementStrategy, weigh, weighersFor } from "./weighers.js";
+import { type PlacementStrategy, prepareWeighers, weighersFor } from "./weighers.js";
 
 /** @public */
 export interface SchedulerConfig {
@@ -235,14 +235,15 @@ export class Scheduler {
   }
 
   #best(passed: readonly ResourceProvider[], spec: RequestSpec): ResourceProvider {
+    const score = prepareWeighers(this.#weighers, spec);
     const k = Math.min(this.#config.hostSubsetSize, passed.length);
     if (k <= 1) {
       // The common case: one pass for the maximum, no sort.
       let best = passed[0] as ResourceProvider;
-      let bestScore = weigh(best, spec, this.#weighers);
+      let bestScore = score(best);
       for (let i = 1; i < passed.length; i++) {
         const h = passed[i] as ResourceProvider;
-        const s = weigh(h, spec, this.#weighers);
+        const s = score(h);
         if (s > bestScore) {
           best = h;
           bestScore = s;
@@ -250,9 +251,7 @@ export class Scheduler {
       }
       return best;
     }
-    const scored = passed
-      .map((h) => ({ h, s: weigh(h, spec, this.#weighers) }))
-      .sort((a, b) => b.s - a.s);
+    const scored = passed.map((h) => ({ h, s: score(h) })).sort((x, y) => y.s - x.s);
     return (scored[randomInt(k)] ?? scored[0])?.h as ResourceProvider;
   }
 }

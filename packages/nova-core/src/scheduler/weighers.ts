@@ -1,9 +1,10 @@
 import type { RequestSpec } from "../objects/request-spec.js";
-import { freeCapacity, type ResourceProvider } from "../objects/resource-provider.js";
+import type { Inventory, ResourceProvider } from "../objects/resource-provider.js";
 
 /**
  * A weigher scores a host that passed every filter; higher wins. Scores are
  * fractions of the host's own capacity, so hosts of different sizes compare.
+ * Like filters, a weigher is prepared once per request.
  *
  * @public
  */
@@ -11,24 +12,31 @@ export interface HostWeigher {
   readonly name: string;
   /** Multiplies the score; a negative one turns spreading into packing. */
   readonly multiplier: number;
-  weigh(host: ResourceProvider, spec: RequestSpec): number;
+  prepare(spec: RequestSpec): (host: ResourceProvider) => number;
 }
 
-function freeFraction(host: ResourceProvider, rc: string): number {
-  const inv = host.inventories[rc];
-  if (!inv) return 0;
+function freeFraction(inv: Inventory | undefined, used: number | undefined): number {
+  if (inv === undefined) return 0;
   const capacity = (inv.total - inv.reserved) * inv.allocationRatio;
-  return capacity <= 0 ? 0 : freeCapacity(host, rc) / capacity;
+  return capacity <= 0 ? 0 : (Math.floor(capacity) - (used ?? 0)) / capacity;
 }
 
-/** Nova's RAMWeigher and CPUWeigher, by free fraction. @public */
+/** Nova's RAMWeigher, by free fraction. @public */
 export function ramWeigher(multiplier: number): HostWeigher {
-  return { name: "RAMWeigher", multiplier, weigh: (h) => freeFraction(h, "MEMORY_MB") };
+  return {
+    name: "RAMWeigher",
+    multiplier,
+    prepare: () => (h) => multiplier * freeFraction(h.inventories.MEMORY_MB, h.usage.MEMORY_MB),
+  };
 }
 
-/** @public */
+/** Nova's CPUWeigher, by free fraction. @public */
 export function cpuWeigher(multiplier: number): HostWeigher {
-  return { name: "CPUWeigher", multiplier, weigh: (h) => freeFraction(h, "VCPU") };
+  return {
+    name: "CPUWeigher",
+    multiplier,
+    prepare: () => (h) => multiplier * freeFraction(h.inventories.VCPU, h.usage.VCPU),
+  };
 }
 
 /** spread (the default) puts each instance on the emptiest host; pack on the fullest. @public */
@@ -40,13 +48,19 @@ export function weighersFor(strategy: PlacementStrategy): HostWeigher[] {
   return [ramWeigher(sign * 1), cpuWeigher(sign * 0.5)];
 }
 
-/** The total weight of a host. @public */
-export function weigh(
-  host: ResourceProvider,
-  spec: RequestSpec,
+/** The weighers prepared for one request, summed into one score per host. @public */
+export function prepareWeighers(
   weighers: readonly HostWeigher[],
-): number {
-  let score = 0;
-  for (const w of weighers) score += w.multiplier * w.weigh(host, spec);
-  return score;
+  spec: RequestSpec,
+): (host: ResourceProvider) => number {
+  const scores = weighers.map((w) => w.prepare(spec));
+  if (scores.length === 2) {
+    const [a, b] = scores as [(h: ResourceProvider) => number, (h: ResourceProvider) => number];
+    return (h) => a(h) + b(h);
+  }
+  return (h) => {
+    let total = 0;
+    for (const score of scores) total += score(h);
+    return total;
+  };
 }

@@ -1,5 +1,12 @@
 import type { Kysely, Updateable } from "kysely";
-import type { PowerState, TaskState, Transition, VmState } from "../../state/instance-states.js";
+import {
+  BUILD_TRANSITIONS,
+  type PowerState,
+  type TaskState,
+  type Transition,
+  type VmState,
+} from "../../state/instance-states.js";
+import { prepare } from "../prepared.js";
 import type { Database, InstanceRow, InstancesTable } from "../schema.js";
 
 // Instance records. Every state write is a compare-and-swap: it names the
@@ -117,41 +124,35 @@ export async function casTransition(
 }
 
 /**
- * Applies `transition` to whatever version of the record is there, if its
- * states allow it: the compare-and-swap is on the states themselves, in the
- * WHERE clause, without a read first. For the scheduler's claim, the
- * hottest write there is. Resolves with the new row, or undefined.
+ * The scheduler's claim of a host for an instance still waiting for one
+ * (vm_state building, task_state scheduling), as one prepared statement.
+ * Resolves with its uuid and server group, or undefined.
  */
-export async function casByState(
+export async function claimHostFor(
   db: Db,
   uuid: string,
-  transition: Transition,
-  extra: ExtraChanges = {},
+  host: string,
   now = Date.now(),
-): Promise<InstanceRow | undefined> {
-  const tasks = transition.fromTask.filter((t): t is TaskState => t !== null);
-  const allowsNull = transition.fromTask.includes(null);
-  return db
+): Promise<Pick<InstanceRow, "uuid" | "server_group_id"> | undefined> {
+  const { rows } = await claimHost.execute(db, uuid, host, now);
+  return rows[0];
+}
+
+const claimHost = prepare(3, (db, uuid: string, host: string, now: number) =>
+  db
     .updateTable("instances")
     .set((eb) => ({
-      ...extra,
-      ...(transition.toVm === undefined ? {} : { vm_state: transition.toVm }),
-      task_state: transition.toTask,
+      host,
+      task_state: BUILD_TRANSITIONS.claimed.toTask,
       version: eb("version", "+", 1),
       updated_at: now,
     }))
     .where("uuid", "=", uuid)
     .where("deleted", "=", 0)
-    .where("vm_state", "in", [...transition.fromVm])
-    .where((eb) => {
-      const ors = [];
-      if (tasks.length > 0) ors.push(eb("task_state", "in", tasks));
-      if (allowsNull) ors.push(eb("task_state", "is", null));
-      return eb.or(ors);
-    })
-    .returningAll()
-    .executeTakeFirst();
-}
+    .where("vm_state", "in", [...BUILD_TRANSITIONS.claimed.fromVm])
+    .where("task_state", "in", [...BUILD_TRANSITIONS.claimed.fromTask])
+    .returning(["uuid", "server_group_id"]),
+);
 
 /**
  * Records a power state observed at `stamp`, unless a newer observation is

@@ -6,6 +6,7 @@ import {
   type Inventory,
   type ResourceProvider,
 } from "../../objects/resource-provider.js";
+import { prepare } from "../prepared.js";
 import type { Db } from "./instances.js";
 
 // Placement's model: providers with inventories and traits, allocations
@@ -199,17 +200,17 @@ export interface ClaimRequest {
  * the database, not the scheduler's view, is the last word on overcommit.
  * Resolves with the provider's new generation.
  */
-export async function claimInTransaction(trx: Db, claim: ClaimRequest): Promise<number> {
-  const bumped = await trx
+const bumpGeneration = prepare(2, (db, id: number, generation: number) =>
+  db
     .updateTable("resource_providers")
-    .set({ generation: claim.generation + 1 })
-    .where("id", "=", claim.providerId)
-    .where("generation", "=", claim.generation)
-    .executeTakeFirst();
-  if (Number(bumped.numUpdatedRows) !== 1)
-    throw new ClaimConflict(claim.providerId, "generation moved");
-  // Inventories and their usage in one statement: this is the claim's hot path.
-  const inv = await trx
+    .set((eb) => ({ generation: eb("generation", "+", 1) }))
+    .where("id", "=", id)
+    .where("generation", "=", generation),
+);
+
+// Inventories and their usage in one statement: this is the claim's hot path.
+const inventoryWithUsage = prepare(1, (db, id: number) =>
+  db
     .selectFrom("inventories as i")
     .select((eb) => [
       "i.resource_class",
@@ -223,8 +224,32 @@ export async function claimInTransaction(trx: Db, claim: ClaimRequest): Promise<
         .whereRef("a.resource_class", "=", "i.resource_class")
         .as("used"),
     ])
-    .where("i.provider_id", "=", claim.providerId)
-    .execute();
+    .where("i.provider_id", "=", id),
+);
+
+const insertThreeAllocations = prepare(
+  5,
+  (db, provider: number, consumer: string, vcpu: number, ram: number, disk: number) =>
+    db.insertInto("allocations").values([
+      { provider_id: provider, consumer_uuid: consumer, resource_class: "VCPU", used: vcpu },
+      { provider_id: provider, consumer_uuid: consumer, resource_class: "MEMORY_MB", used: ram },
+      { provider_id: provider, consumer_uuid: consumer, resource_class: "DISK_GB", used: disk },
+    ]),
+);
+
+/**
+ * Writes the allocations of one consumer on one provider inside the caller's
+ * transaction: bumps the generation if it is still `generation` (else
+ * ClaimConflict), then checks the capacity again under that row's lock, so
+ * the database, not the scheduler's view, is the last word on overcommit.
+ * Resolves with the provider's new generation.
+ */
+export async function claimInTransaction(trx: Db, claim: ClaimRequest): Promise<number> {
+  const bumped = await bumpGeneration.execute(trx, claim.providerId, claim.generation);
+  if (Number(bumped.numAffectedRows ?? 0) !== 1) {
+    throw new ClaimConflict(claim.providerId, "generation moved");
+  }
+  const inv = (await inventoryWithUsage.execute(trx, claim.providerId)).rows;
   const view: ResourceProvider = {
     id: claim.providerId,
     name: "",
@@ -243,18 +268,32 @@ export async function claimInTransaction(trx: Db, claim: ClaimRequest): Promise<
     usage: Object.fromEntries(inv.map((r) => [r.resource_class, Number(r.used ?? 0)])),
   };
   for (const [rc, amount] of Object.entries(claim.resources)) {
-    if (amount > 0 && freeCapacity(view, rc) < amount)
+    if (amount > 0 && freeCapacity(view, rc) < amount) {
       throw new ClaimConflict(claim.providerId, `insufficient ${rc}`);
+    }
   }
-  const rows = Object.entries(claim.resources)
-    .filter(([, amount]) => amount > 0)
-    .map(([rc, used]) => ({
-      provider_id: claim.providerId,
-      consumer_uuid: claim.consumerUuid,
-      resource_class: rc,
-      used,
-    }));
-  if (rows.length > 0) await trx.insertInto("allocations").values(rows).execute();
+  const { VCPU = 0, MEMORY_MB = 0, DISK_GB = 0, ...rest } = claim.resources;
+  const standard = Object.keys(rest).length === 0 && VCPU > 0 && MEMORY_MB > 0 && DISK_GB > 0;
+  if (standard) {
+    await insertThreeAllocations.execute(
+      trx,
+      claim.providerId,
+      claim.consumerUuid,
+      VCPU,
+      MEMORY_MB,
+      DISK_GB,
+    );
+  } else {
+    const rows = Object.entries(claim.resources)
+      .filter(([, amount]) => amount > 0)
+      .map(([rc, used]) => ({
+        provider_id: claim.providerId,
+        consumer_uuid: claim.consumerUuid,
+        resource_class: rc,
+        used,
+      }));
+    if (rows.length > 0) await trx.insertInto("allocations").values(rows).execute();
+  }
   return claim.generation + 1;
 }
 

@@ -1,3 +1,4 @@
+import type { Inventory } from "../../objects/resource-provider.js";
 import type { HostFilter } from "./filter.js";
 
 // The filters Nova enables by default (and the two server-group ones),
@@ -20,21 +21,34 @@ export const ignoreHostsFilter: HostFilter = {
   },
 };
 
-/** Placement's own check: every requested class fits in (total - reserved) * ratio - used. @public */
+/** Capacity left in one inventory: (total - reserved) * ratio - used. */
+function free(inv: Inventory | undefined, used: number | undefined): number {
+  return inv === undefined
+    ? 0
+    : Math.floor((inv.total - inv.reserved) * inv.allocationRatio) - (used ?? 0);
+}
+
+/**
+ * Placement's own check: every requested class fits in (total - reserved) *
+ * ratio - used. The three standard classes are read by name (the walk over
+ * thousands of hosts is the scheduler's hottest loop, and a property read by
+ * a constant name is the fastest there is); any other class by key.
+ *
+ * @public
+ */
 export const resourcesFilter: HostFilter = {
   name: "ResourcesFilter",
   prepare: (spec) => {
-    const wanted = Object.entries(spec.resources).filter(([, n]) => n > 0);
-    const reasons = wanted.map(([rc]) => `insufficient ${rc}`);
+    const { VCPU: vcpu = 0, MEMORY_MB: ram = 0, DISK_GB: disk = 0, ...rest } = spec.resources;
+    const others = Object.entries(rest).filter(([, n]) => n > 0);
     return (host) => {
-      for (let i = 0; i < wanted.length; i++) {
-        const [rc, amount] = wanted[i] as [string, number];
-        const inv = host.inventories[rc];
-        const free = inv
-          ? Math.floor((inv.total - inv.reserved) * inv.allocationRatio) - (host.usage[rc] ?? 0)
-          : 0;
-        if (free < amount) return reasons[i] as string;
-      }
+      const inv = host.inventories;
+      const used = host.usage;
+      if (vcpu > 0 && free(inv.VCPU, used.VCPU) < vcpu) return "insufficient VCPU";
+      if (ram > 0 && free(inv.MEMORY_MB, used.MEMORY_MB) < ram) return "insufficient MEMORY_MB";
+      if (disk > 0 && free(inv.DISK_GB, used.DISK_GB) < disk) return "insufficient DISK_GB";
+      for (const [rc, amount] of others)
+        if (free(inv[rc], used[rc]) < amount) return `insufficient ${rc}`;
       return null;
     };
   },
