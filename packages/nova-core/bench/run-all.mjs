@@ -8,9 +8,24 @@ import { fileURLToPath } from "node:url";
 const dir = fileURLToPath(new URL(".", import.meta.url));
 const RUNS = Number(process.env.NOVA_BENCH_RUNS ?? 3);
 const suites = [
-  ["scheduler.mjs", ["1000", "1", "5000"], "perSecond", "placements/s, 1,000 hosts, 1 scheduler"],
-  ["scheduler.mjs", ["1000", "2", "5000"], "perSecond", "placements/s, 1,000 hosts, 2 schedulers"],
-  ["scheduler.mjs", ["10000", "1", "5000"], "perSecond", "placements/s, 10,000 hosts, 1 scheduler"],
+  [
+    "scheduler.mjs",
+    ["1000", "1", "5000"],
+    ["perSecond", "cpuUsPerPlacement", "conflicts"],
+    "placements/s, 1,000 hosts, 1 scheduler",
+  ],
+  [
+    "scheduler.mjs",
+    ["1000", "2", "5000"],
+    ["perSecond", "cpuUsPerPlacement", "conflicts"],
+    "placements/s, 1,000 hosts, 2 schedulers",
+  ],
+  [
+    "scheduler.mjs",
+    ["10000", "1", "5000"],
+    ["perSecond", "cpuUsPerPlacement", "conflicts"],
+    "placements/s, 10,000 hosts, 1 scheduler",
+  ],
   [
     "scheduler.mjs",
     ["10000", "2", "5000"],
@@ -36,6 +51,13 @@ const suites = [
 
 const fmt = (v) =>
   Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4);
+// The machine may be shared: its load says how much of a core each run had.
+console.log(
+  `load average at start: ${(await import("node:os"))
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 for (const [script, args, fields, title] of suites) {
   const results = [];
   for (let run = 0; run < RUNS; run++) {

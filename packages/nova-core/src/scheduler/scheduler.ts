@@ -31,10 +31,18 @@ export interface SchedulerConfig {
   readonly filters?: readonly HostFilter[];
   /**
    * Stop looking once this many hosts passed the filters, or the adaptive
-   * share of a large cloud (kube-scheduler's percentageOfNodesToScore:
-   * 50% minus 1% per 125 hosts, at least 5%), whichever is more. Default 100.
+   * share of a large cloud, whichever is more. Default 100.
    */
   readonly minHostsToScore: number;
+  /**
+   * The adaptive share's floor, in percent. The share follows
+   * kube-scheduler's percentageOfNodesToScore (50% minus 1% per 125 hosts)
+   * down to this floor; kube's is 5, the default here is 2 (200 hosts of
+   * 10,000). Only how many candidates are weighed depends on it: whether a
+   * host fits is decided exactly, by the filters and again by the claim.
+   * 100 weighs every host that passes.
+   */
+  readonly minPercentageToScore?: number;
   /** Pick at random among this many best hosts, so schedulers collide less (Nova's host_subset_size). Default 1. */
   readonly hostSubsetSize: number;
   /** Claims retried on fresh data before giving up on one request. Default 16. */
@@ -207,7 +215,7 @@ export class Scheduler {
   } {
     const { hosts, start, advance } = this.#view.walk();
     const n = hosts.length;
-    const share = Math.max(5, 50 - n / 125);
+    const share = Math.max(this.#config.minPercentageToScore ?? 2, 50 - n / 125);
     const want = Math.max(this.#config.minHostsToScore, Math.ceil((n * share) / 100));
     const checks = this.#filters.flatMap((f) => {
       const check = f.prepare(spec);
