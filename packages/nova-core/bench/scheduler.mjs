@@ -175,6 +175,7 @@ emit({
   schedulers,
   placements,
   perSecond,
+  cpuUsPerPlacement: (cpu / placements) * 1e6,
   failed,
   conflicts,
   claimsPerCommit: claims / batches,
