@@ -7,6 +7,7 @@ import { checkExtraSpec } from "./conductor/request-spec.js";
 import { ConductorRpcClient } from "./conductor/rpcapi.js";
 import type { DatabaseConfig, DbEngine } from "./db/engine.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { openPostgres } from "./db/postgres-engine.js";
 import {
   type FlavorInput,
   type ImageInput,

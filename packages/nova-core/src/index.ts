@@ -26,6 +26,7 @@ export type {
 } from "./conductor/types.js";
 export type { DatabaseConfig, DbEngine, EngineKind } from "./db/engine.js";
 export { LATEST_MIGRATION, migrateTo, migrateToLatest } from "./db/migrate.js";
+export { openPostgres, postgresCpuSeconds } from "./db/postgres-engine.js";
 export type { Database } from "./db/schema.js";
 export { openSqlite } from "./db/sqlite-engine.js";
 export * from "./errors.js";

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { type Cloud, type CloudConfig, createCloud } from "../src/cloud.js";
 import type { ComputeAgentConfig } from "../src/compute/agent.js";
 import type { InstanceNotification } from "../src/conductor/notifier.js";
+import { testEngine } from "./engines.js";
 
 /** The package's own directory: where driver packages are resolved from. */
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -50,8 +51,8 @@ export function fakeHost(
   };
 }
 
-/** A cloud with `hosts` fake compute hosts and the test flavors and images. */
-export function testCloud(
+/** A cloud with `hosts` fake compute hosts and the test flavors and images, on the suite's engine. */
+export async function testCloud(
   hosts: number | readonly ComputeAgentConfig[],
   config: CloudConfig = {},
 ): Promise<Cloud> {
@@ -59,11 +60,20 @@ export function testCloud(
     typeof hosts === "number"
       ? Array.from({ length: hosts }, (_, i) => fakeHost(`host-${i + 1}`))
       : hosts;
-  return createCloud({
+  const { engine, cleanup } = await testEngine();
+  const cloud = await createCloud({
     computeHosts,
     bootstrap: { flavors: FLAVORS, images: IMAGES },
     pinRefreshIntervalMs: 0,
+    ...(engine ? { engine } : {}),
     ...config,
+  });
+  const close = cloud.close;
+  return Object.assign(cloud, {
+    close: async () => {
+      await close();
+      await cleanup();
+    },
   });
 }
 
