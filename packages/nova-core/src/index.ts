@@ -68,6 +68,7 @@ export { RPC_APIS, type RpcApi, type RpcTopic } from "./rpc/api-versions.js";
 export { RpcClient, type RpcClientOptions, type RpcTarget } from "./rpc/client.js";
 export { InProcessBus } from "./rpc/in-process-bus.js";
 export { type RequestContext, type RpcMessage, type RpcReply, subjects } from "./rpc/message.js";
+export { NatsTransport, openNats } from "./rpc/nats-transport.js";
 export { type PinSnapshot, type SpokenVersions, VersionPins } from "./rpc/pins.js";
 export { type RpcMethod, RpcServer, type RpcServerOptions } from "./rpc/server.js";
 export type { PayloadHandler, ServeOptions, Subscription, Transport } from "./rpc/transport.js";

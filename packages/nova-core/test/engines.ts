@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { DbEngine } from "../src/db/engine.js";
 import { openPostgres } from "../src/db/postgres-engine.js";
+import { openNats } from "../src/rpc/nats-transport.js";
+import type { Transport } from "../src/rpc/transport.js";
 
 /**
  * The engine the suites run on: SQLite in memory by default; with
@@ -48,5 +50,33 @@ export async function postgresAvailable(): Promise<boolean> {
     return false;
   } finally {
     await c.end().catch(() => {});
+  }
+}
+
+/**
+ * The transport the suites run on: the in-process bus by default; with
+ * NOVA_TEST_TRANSPORT=nats, a connection to NOVA_NATS_URL whose subjects
+ * carry a prefix of their own, so clouds sharing the server never meet.
+ */
+export async function testTransport(): Promise<Transport | undefined> {
+  if (process.env.NOVA_TEST_TRANSPORT !== "nats") return undefined;
+  const url = process.env.NOVA_NATS_URL;
+  if (!url)
+    throw new Error(
+      "NOVA_TEST_TRANSPORT=nats needs NOVA_NATS_URL (bash scripts/nats/start.sh prints it)",
+    );
+  return openNats(url, { prefix: `t${randomBytes(6).toString("hex")}.` });
+}
+
+/** True when a NATS server answers at NOVA_NATS_URL. */
+export async function natsAvailable(): Promise<boolean> {
+  const url = process.env.NOVA_NATS_URL;
+  if (!url) return false;
+  try {
+    const t = await openNats(url);
+    await t.close();
+    return true;
+  } catch {
+    return false;
   }
 }

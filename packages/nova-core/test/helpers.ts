@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { type Cloud, type CloudConfig, createCloud } from "../src/cloud.js";
 import type { ComputeAgentConfig } from "../src/compute/agent.js";
 import type { InstanceNotification } from "../src/conductor/notifier.js";
-import { testEngine } from "./engines.js";
+import { testEngine, testTransport } from "./engines.js";
 
 /** The package's own directory: where driver packages are resolved from. */
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -61,11 +61,13 @@ export async function testCloud(
       ? Array.from({ length: hosts }, (_, i) => fakeHost(`host-${i + 1}`))
       : hosts;
   const { engine, cleanup } = await testEngine();
+  const transport = await testTransport();
   const cloud = await createCloud({
     computeHosts,
     bootstrap: { flavors: FLAVORS, images: IMAGES },
     pinRefreshIntervalMs: 0,
     ...(engine ? { engine } : {}),
+    ...(transport ? { transport } : {}),
     ...config,
   });
   const close = cloud.close;
