@@ -6,17 +6,25 @@
 //   node bench/boots.mjs [boots] [hosts]
 import { fileURLToPath } from "node:url";
 import { createCloud } from "../dist/index.js";
-import { cpuSecondsSince, emit, peakRssMiB, percentile, tempDatabase } from "./common.mjs";
+import {
+  cpuSecondsSince,
+  emit,
+  enginePair,
+  peakRssMiB,
+  percentile,
+  processCpuSeconds,
+} from "./common.mjs";
 import { startProfile, stopProfile } from "./profile.mjs";
 
 const boots = Number(process.argv[2] ?? 1000);
 const hostCount = Number(process.argv[3] ?? 50);
+const pair = await enginePair(process.argv[4], process.argv[5]);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const caller = { projectId: "bench", userId: "bench" };
 
-const db = tempDatabase();
 const cloud = await createCloud({
-  database: db.config,
+  database: pair.database,
+  ...(pair.transport ? { transport: pair.transport } : {}),
   pinRefreshIntervalMs: 0,
   conductor: { quotaDefaults: { instances: -1, cores: -1, ram: -1 } },
   bootstrap: {
@@ -38,6 +46,8 @@ const cloud = await createCloud({
 
 await startProfile();
 const cpu0 = process.cpuUsage();
+// The database's and NATS's own processes count as control plane too.
+const outside0 = processCpuSeconds("postgres") + processCpuSeconds("nats-server");
 const t0 = performance.now();
 const latencies = [];
 const created = await Promise.all(
@@ -67,7 +77,9 @@ await Promise.all(
   }),
 );
 const deleteSeconds = (performance.now() - t1) / 1000;
-const cpu = cpuSecondsSince(cpu0);
+const cpu =
+  cpuSecondsSince(cpu0) +
+  (processCpuSeconds("postgres") + processCpuSeconds("nats-server") - outside0);
 await stopProfile();
 
 let domains = 0;
@@ -76,6 +88,7 @@ for (const agent of cloud.computes.values())
 latencies.sort((a, b) => a - b);
 const result = {
   bench: "boots",
+  pair: pair.label,
   boots,
   hosts: hostCount,
   timeToAllActiveS: bootSeconds,
@@ -89,7 +102,7 @@ const result = {
   domainsLeft: domains,
 };
 console.log(
-  `boots: ${boots} through the service layer onto ${hostCount} driver-fake hosts (zero latency), SQLite WAL + in-process bus`,
+  `boots: ${boots} through the service layer onto ${hostCount} driver-fake hosts (zero latency), ${pair.label}`,
 );
 console.log(
   `  all ACTIVE after ${bootSeconds.toFixed(2)} s: ${result.bootsPerSecond.toFixed(0)} boots/s`,
@@ -105,4 +118,4 @@ console.log(
 );
 emit(result);
 await cloud.close();
-db.cleanup();
+await pair.cleanup();

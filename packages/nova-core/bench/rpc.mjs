@@ -3,11 +3,17 @@
 // at a time and with 64 in flight.
 //
 //   node bench/rpc.mjs [calls]
-import { InProcessBus, RpcClient, RpcServer, VersionPins } from "../dist/index.js";
+import { InProcessBus, openNats, RpcClient, RpcServer, VersionPins } from "../dist/index.js";
 import { emit, windowed } from "./common.mjs";
 
 const calls = Number(process.argv[2] ?? 20000);
-const bus = new InProcessBus();
+const transportName = process.argv[3] ?? "in-process";
+const bus =
+  transportName === "nats"
+    ? await openNats(process.env.NOVA_NATS_URL ?? "nats://127.0.0.1:54222", {
+        prefix: `bench${process.pid}.`,
+      })
+    : new InProcessBus();
 await new RpcServer(bus, {
   topic: "conductor",
   server: "bench",
@@ -30,7 +36,7 @@ t0 = performance.now();
 await windowed(calls, 64, () => client.call(ctx, "echo", args, { version: "1.0" }));
 const concurrentPerSecond = calls / ((performance.now() - t0) / 1000);
 console.log(
-  `rpc (in-process bus): ${sequentialUs.toFixed(1)} µs per round trip one at a time; ${concurrentPerSecond.toFixed(0)} calls/s with 64 in flight`,
+  `rpc (${bus.name}): ${sequentialUs.toFixed(1)} µs per round trip one at a time; ${concurrentPerSecond.toFixed(0)} calls/s with 64 in flight`,
 );
 emit({ bench: "rpc", transport: bus.name, sequentialUs, concurrentPerSecond });
 await bus.close();

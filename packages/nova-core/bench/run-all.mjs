@@ -48,6 +48,44 @@ const suites = [
   ],
   ["rpc.mjs", ["20000"], ["sequentialUs", "concurrentPerSecond"], "RPC round trip, in-process bus"],
 ];
+// The many-machines pair, where its servers answer (scripts/postgres/start.sh, scripts/nats/start.sh).
+const BOOT_FIELDS = [
+  "timeToAllActiveS",
+  "bootsPerSecond",
+  "bootLatencyMedianMs",
+  "bootLatencyP99Ms",
+  "deletesPerSecond",
+  "coreSecondsPerBootAndDelete",
+  "peakRssMiB",
+];
+if (process.env.NOVA_NATS_URL) {
+  suites.push([
+    "rpc.mjs",
+    ["20000", "nats"],
+    ["sequentialUs", "concurrentPerSecond"],
+    "RPC round trip, NATS",
+  ]);
+}
+if (process.env.NOVA_PG_URL && process.env.NOVA_NATS_URL) {
+  suites.push([
+    "scheduler.mjs",
+    ["10000", "1", "5000", "postgres", "nats"],
+    ["perSecond", "cpuUsPerPlacement"],
+    "placements/s, 10,000 hosts, 1 scheduler, PostgreSQL + NATS",
+  ]);
+  suites.push([
+    "scheduler.mjs",
+    ["10000", "2", "5000", "postgres", "nats"],
+    ["perSecond", "cpuUsPerPlacement"],
+    "placements/s, 10,000 hosts, 2 schedulers, PostgreSQL + NATS",
+  ]);
+  suites.push([
+    "boots.mjs",
+    ["1000", "50", "postgres", "nats"],
+    BOOT_FIELDS,
+    "1,000 boots + deletes, 50 fake hosts, PostgreSQL + NATS",
+  ]);
+}
 
 const fmt = (v) =>
   Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4);

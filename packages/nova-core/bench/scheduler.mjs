@@ -7,7 +7,7 @@
 //   node bench/scheduler.mjs <hosts> <schedulers> [placements]
 import { randomUUID } from "node:crypto";
 import { createCloud, SchedulerRpcClient } from "../dist/index.js";
-import { cpuSecondsSince, emit, tempDatabase, windowed } from "./common.mjs";
+import { cpuSecondsSince, emit, enginePair, processCpuSeconds, windowed } from "./common.mjs";
 import { startProfile, stopProfile } from "./profile.mjs";
 
 const hosts = Number(process.argv[2] ?? 1000);
@@ -15,8 +15,13 @@ const schedulers = Number(process.argv[3] ?? 1);
 const placements = Number(process.argv[4] ?? 5000);
 const IN_FLIGHT = 64;
 
-const db = tempDatabase();
-const cloud = await createCloud({ database: db.config, schedulers, pinRefreshIntervalMs: 0 });
+const pair = await enginePair(process.argv[5], process.argv[6]);
+const cloud = await createCloud({
+  database: pair.database,
+  ...(pair.transport ? { transport: pair.transport } : {}),
+  schedulers,
+  pinRefreshIntervalMs: 0,
+});
 const k = cloud.engine.db;
 const now = Date.now();
 
@@ -138,6 +143,7 @@ const spec = (uuid) => ({
 
 await startProfile();
 const cpu0 = process.cpuUsage();
+const outside0 = processCpuSeconds("postgres") + processCpuSeconds("nats-server");
 const t0 = performance.now();
 let failed = 0;
 await windowed(uuids.length, IN_FLIGHT, (i) =>
@@ -147,7 +153,9 @@ await windowed(uuids.length, IN_FLIGHT, (i) =>
   }),
 );
 const seconds = (performance.now() - t0) / 1000;
-const cpu = cpuSecondsSince(cpu0);
+const cpu =
+  cpuSecondsSince(cpu0) +
+  (processCpuSeconds("postgres") + processCpuSeconds("nats-server") - outside0);
 await stopProfile();
 const allocs = await k
   .selectFrom("allocations")
@@ -158,7 +166,7 @@ const perSecond = placements / seconds;
 const conflicts = stats.reduce((a, s) => a + s.conflicts, 0);
 const { batches, claims } = cloud.conductor.claimStats;
 console.log(
-  `scheduler: ${hosts} hosts, ${schedulers} scheduler(s), ${placements} placements with claims, ${IN_FLIGHT} in flight`,
+  `scheduler: ${hosts} hosts, ${schedulers} scheduler(s), ${placements} placements with claims, ${IN_FLIGHT} in flight, ${pair.label}`,
 );
 console.log(
   `  ${perSecond.toFixed(0)} placements/s (${seconds.toFixed(2)} s), ${((cpu / placements) * 1e6).toFixed(0)} µs CPU per placement`,
@@ -171,6 +179,7 @@ console.log(
 );
 emit({
   bench: "scheduler",
+  pair: pair.label,
   hosts,
   schedulers,
   placements,
@@ -181,4 +190,4 @@ emit({
   claimsPerCommit: claims / batches,
 });
 await cloud.close();
-db.cleanup();
+await pair.cleanup();

@@ -107,7 +107,8 @@ const silent: DriverLogger = { debug() {}, info() {}, warn() {}, error() {} };
 export async function createCloud(config: CloudConfig = {}): Promise<Cloud> {
   const logger = config.logger ?? silent;
   const engine =
-    config.engine ?? openDatabase(config.database ?? { engine: "sqlite", path: ":memory:" });
+    config.engine ??
+    (await openDatabase(config.database ?? { engine: "sqlite", path: ":memory:" }));
   await migrateToLatest(engine.db, engine.kind);
   const db = engine.db;
   for (const f of config.bootstrap?.flavors ?? []) await checkedPutFlavor(db, f);
@@ -215,12 +216,9 @@ export async function createCloud(config: CloudConfig = {}): Promise<Cloud> {
 }
 
 /** Opens the database a config names. @public */
-export function openDatabase(config: DatabaseConfig): DbEngine {
+export async function openDatabase(config: DatabaseConfig): Promise<DbEngine> {
   if (config.engine === "sqlite") return openSqlite(config.path);
-  throw new InvalidInput(
-    "database.engine",
-    "postgres needs an engine from openPostgres, passed as `engine`",
-  );
+  return openPostgres(config.connectionString, config.poolSize);
 }
 
 async function checkedPutFlavor(db: DbEngine["db"], f: FlavorInput): Promise<void> {

@@ -6,7 +6,7 @@ import { getServerGroup, groupHosts } from "../db/repos/catalog.js";
 import { getInstance, listInstances } from "../db/repos/instances.js";
 import { readProviders, upsertProvider } from "../db/repos/placement.js";
 import { heartbeat, registerService, stopService } from "../db/repos/services.js";
-import { ClaimConflict, InstanceConflict } from "../errors.js";
+import { ClaimConflict } from "../errors.js";
 import { fromPrimitive, toPrimitive } from "../objects/base.js";
 import { HostReportObject } from "../objects/host-report.js";
 import { InstanceObject } from "../objects/instance.js";
@@ -18,13 +18,7 @@ import type { VersionPins } from "../rpc/pins.js";
 import { type RpcMethod, RpcServer } from "../rpc/server.js";
 import type { Transport } from "../rpc/transport.js";
 import { SchedulerRpcClient } from "../scheduler/rpcapi.js";
-import {
-  allows,
-  BUILD_TRANSITIONS,
-  type InstanceAction,
-  type TaskState,
-  type VmState,
-} from "../state/instance-states.js";
+import type { InstanceAction } from "../state/instance-states.js";
 import { acceptAction, readOwned } from "./actions.js";
 import { announceProviders, createInstance } from "./build.js";
 import { Catalog } from "./catalog.js";

@@ -1,4 +1,4 @@
-import { runningServices, upComputeHostNames } from "../db/repos/services.js";
+import { runningServices } from "../db/repos/services.js";
 import type { ConductorDeps } from "./deps.js";
 
 // Which compute hosts are up is read on every provider refresh and every
