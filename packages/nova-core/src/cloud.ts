@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DriverLogger } from "@novakit/driver-api";
-import { ComputeAgent, type ComputeAgentConfig } from "./compute/agent.js";
+import { ComputeAgent } from "./compute/agent.js";
+import type { ComputeAgentConfig } from "./compute/config.js";
 import type { ConductorConfig } from "./conductor/deps.js";
 import { Conductor } from "./conductor/manager.js";
 import { checkExtraSpec } from "./conductor/request-spec.js";

@@ -7,7 +7,8 @@ export {
   createCloud,
   openDatabase,
 } from "./cloud.js";
-export { ComputeAgent, type ComputeAgentConfig } from "./compute/agent.js";
+export { ComputeAgent } from "./compute/agent.js";
+export type { ComputeAgentConfig } from "./compute/config.js";
 export { type ComputeResult, ComputeRpcClient } from "./compute/rpcapi.js";
 export type { ConductorConfig } from "./conductor/deps.js";
 export { Conductor } from "./conductor/manager.js";

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { type Cloud, type CloudConfig, createCloud } from "../src/cloud.js";
-import type { ComputeAgentConfig } from "../src/compute/agent.js";
+import type { ComputeAgentConfig } from "../src/compute/config.js";
 import type { InstanceNotification } from "../src/conductor/notifier.js";
 import { testEngine, testTransport } from "./engines.js";
 

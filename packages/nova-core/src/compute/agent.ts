@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
 import {
-  capabilityTraits,
   type DriverClient,
   DriverClient as DriverClientClass,
   type DriverLogger,
-  type DriverOperation,
   ErrorCode,
   isDriverError,
   type LifecycleEvent,
   loadDriver,
 } from "@novakit/driver-api";
 import { ConductorRpcClient } from "../conductor/rpcapi.js";
-import type { PowerObservation, ReconcilePolicy, ReconcileReport } from "../conductor/types.js";
+import type { PowerObservation, ReconcileReport } from "../conductor/types.js";
 import { ComputeFailure, type ObservedPower } from "../errors.js";
 import { KeyedLanes } from "../lanes/keyed-lanes.js";
 import { fromPrimitive } from "../objects/base.js";
@@ -26,43 +24,13 @@ import { RpcServer } from "../rpc/server.js";
 import type { Transport } from "../rpc/transport.js";
 import { compareVersions } from "../rpc/version.js";
 import { powerStateFromDriver } from "../state/instance-states.js";
+import type { ComputeAgentConfig } from "./config.js";
 import { runDriverOp, toSpawnRequest } from "./driver-ops.js";
+import { buildHostReport } from "./host-report.js";
 import { reconcileHost } from "./reconcile.js";
 import type { ComputeResult } from "./rpcapi.js";
 import { SettleTracker } from "./settle.js";
 import { StampClock } from "./stamps.js";
-
-/** A compute host's settings. @public */
-export interface ComputeAgentConfig {
-  /** The host's name: the agent's RPC server and its resource provider. */
-  readonly host: string;
-  /** The driver package, by name or path, as loadDriver takes it. */
-  readonly driver: string;
-  readonly driverConfig?: unknown;
-  /** Where a driver package name is resolved from. */
-  readonly fromDir?: string;
-  readonly availabilityZone?: string;
-  /** Nova's defaults: VCPU 16, MEMORY_MB 1.5, DISK_GB 1.0. */
-  readonly allocationRatios?: Partial<Record<"VCPU" | "MEMORY_MB" | "DISK_GB", number>>;
-  /** Held back for the host itself. Default none. */
-  readonly reserved?: Partial<Record<"VCPU" | "MEMORY_MB" | "DISK_GB", number>>;
-  /** Periodic power-state sync (Nova's sync_power_states); default 600 000 ms, 0 off. */
-  readonly powerSyncIntervalMs?: number;
-  readonly heartbeatIntervalMs?: number;
-  readonly resourceReportIntervalMs?: number;
-  /** What to do about differences found at start. Default: report unknown, put missing in ERROR. */
-  readonly reconcilePolicy?: ReconcilePolicy;
-  /** Driver deadlines over the contract's defaults. */
-  readonly driverTimeoutsMs?: Partial<Record<DriverOperation, number>>;
-  /** How long to wait for a timed-out driver call to settle before marking the instance for reconcile. */
-  readonly settleGraceMs?: number;
-  /**
-   * Speak an older release: its compute RPC version and the object versions
-   * it reads. For rolling-upgrade tests; a real old agent is old code.
-   */
-  readonly speaks?: { readonly rpcVersion?: string; readonly objectVersions?: ObjectVersions };
-  readonly logger?: DriverLogger;
-}
 
 const BINARY = "nova-compute";
 const silent: DriverLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -386,37 +354,8 @@ export class ComputeAgent {
     await this.#conductor.reportHost(this.#ctx(), await this.#hostReport());
   }
 
-  async #hostReport(): Promise<HostReport> {
-    const client = this.#requireClient();
-    const resources = await client.getHostResources();
-    const ratios = { VCPU: 16, MEMORY_MB: 1.5, DISK_GB: 1, ...this.#config.allocationRatios };
-    const reserved = { VCPU: 0, MEMORY_MB: 0, DISK_GB: 0, ...this.#config.reserved };
-    const hypervisorTrait = `CUSTOM_HYPERVISOR_${resources.hypervisorType.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-    return {
-      host: this.host,
-      hypervisorType: resources.hypervisorType,
-      hypervisorVersion: resources.hypervisorVersion,
-      capabilities: [...client.capabilities],
-      traits: [...capabilityTraits([...client.capabilities]), hypervisorTrait].sort(),
-      inventories: {
-        VCPU: {
-          total: resources.vcpus.total,
-          reserved: reserved.VCPU,
-          allocationRatio: ratios.VCPU,
-        },
-        MEMORY_MB: {
-          total: resources.memoryMiB.total,
-          reserved: reserved.MEMORY_MB,
-          allocationRatio: ratios.MEMORY_MB,
-        },
-        DISK_GB: {
-          total: resources.localDiskGiB.total,
-          reserved: reserved.DISK_GB,
-          allocationRatio: ratios.DISK_GB,
-        },
-      },
-      availabilityZone: this.#config.availabilityZone ?? "nova",
-    };
+  #hostReport(): Promise<HostReport> {
+    return buildHostReport(this.host, this.#requireClient(), this.#config);
   }
 
   #requireClient(): DriverClient {
