@@ -29,7 +29,7 @@ const suites = [
   [
     "scheduler.mjs",
     ["10000", "2", "5000"],
-    "perSecond",
+    ["perSecond", "cpuUsPerPlacement", "conflicts"],
     "placements/s, 10,000 hosts, 2 schedulers",
   ],
   [

@@ -146,4 +146,22 @@ describe("versioned RPC", () => {
     expect(new Set(seen)).toEqual(new Set(["s1", "s2"]));
     expect(await c.call(ctx, "who", {}, { version: "1.0", target: { server: "s2" } })).toBe("s2");
   });
+
+  it("answers an error, not silence, when a reply would pass the transport's message limit", async () => {
+    class SmallBus extends InProcessBus {
+      readonly maxPayloadBytes = 200;
+    }
+    const bus = new SmallBus();
+    await new RpcServer(bus, {
+      topic: "conductor",
+      server: "c1",
+      version: "1.0",
+      methods: { big: { since: "1.0", handle: async () => "x".repeat(500) } },
+    }).start();
+    const c = new RpcClient(bus, { topic: "conductor", version: "1.0", pins: new VersionPins() });
+    await expect(c.call(ctx, "big", {}, { version: "1.0" })).rejects.toMatchObject({
+      code: NovaErrorCode.Internal,
+      message: expect.stringMatching(/over the transport's 200; ask for less/),
+    });
+  });
 });

@@ -204,7 +204,20 @@ export class Conductor {
         return null;
       }),
       providers: m(async (_ctx, a) => {
-        const ids = Array.isArray(a.ids) ? (a.ids as number[]) : undefined;
+        let ids = Array.isArray(a.ids) ? (a.ids as number[]) : undefined;
+        if (ids === undefined && a.page) {
+          // One page of the providers, by id: a cloud of 10,000 hosts in one
+          // reply would pass NATS's 1 MB message limit.
+          const page = a.page as { afterId: number; limit: number };
+          const rows = await d.db
+            .selectFrom("resource_providers")
+            .select("id")
+            .where("id", ">", page.afterId)
+            .orderBy("id")
+            .limit(Math.min(1000, Math.max(1, page.limit)))
+            .execute();
+          ids = rows.map((r) => r.id);
+        }
         const providers = await readProviders(d.db, await upComputeHosts(d), ids);
         return providers.map((p) => toPrimitive(ResourceProviderObject, p));
       }),

@@ -123,6 +123,24 @@ export class ConductorRpcClient {
     await this.#rpc.call(ctx, "report_reconcile", { report }, { version: V });
   }
 
+  /** Every provider, a page at a time (in order of id), so no reply outgrows a transport's message limit. */
+  async allProviders(ctx: RequestContext, pageSize = 500): Promise<ResourceProvider[]> {
+    const all: ResourceProvider[] = [];
+    for (let afterId = 0; ; ) {
+      const list = await this.#rpc.call<unknown[]>(
+        ctx,
+        "providers",
+        { ids: null, page: { afterId, limit: pageSize } },
+        { version: V },
+      );
+      const page = list.map((p) => fromPrimitive(ResourceProviderObject, p));
+      all.push(...page);
+      const last = page[page.length - 1];
+      if (page.length < pageSize || !last) return all;
+      afterId = last.id;
+    }
+  }
+
   async providers(ctx: RequestContext, ids?: readonly number[]): Promise<ResourceProvider[]> {
     const list = await this.#rpc.call<unknown[]>(
       ctx,

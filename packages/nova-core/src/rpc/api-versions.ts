@@ -24,7 +24,7 @@ export const RPC_APIS = {
     current: "1.0",
     history: {
       "1.0":
-        "build_instances, start_action (every action, delete included), get_instance, list_instances, list_actions, register_service, service_stopped, heartbeat, report_host, power_states, host_instances, report_reconcile, providers, claim",
+        "build_instances, start_action (every action, delete included), get_instance, list_instances, list_actions, register_service, service_stopped, heartbeat, report_host, power_states, host_instances, report_reconcile, providers (by ids, or a page by id), claim",
     },
   },
   scheduler: {

@@ -29,6 +29,11 @@ export class NatsTransport implements Transport {
     this.#prefix = prefix;
   }
 
+  /** The server's max_payload (1 MB by default). */
+  get maxPayloadBytes(): number {
+    return this.#nc.info?.max_payload ?? 1_048_576;
+  }
+
   async serve(
     subject: string,
     handler: PayloadHandler,
@@ -45,7 +50,12 @@ export class NatsTransport implements Transport {
           .then(() => handler(payload))
           .then(
             (reply) => {
-              if (msg.reply) msg.respond(encoder.encode(reply));
+              // A reply the server refuses (too large) must not take the
+              // process down; the caller times out. RpcServer checks the
+              // size first and answers an error instead.
+              try {
+                if (msg.reply) msg.respond(encoder.encode(reply));
+              } catch {}
             },
             () => {},
           );

@@ -83,7 +83,16 @@ export class RpcServer {
     } catch (err) {
       reply = { ok: false, error: this.#asNovaError(err).toJSON() };
     }
-    return JSON.stringify(reply);
+    const text = JSON.stringify(reply);
+    const limit = this.#transport.maxPayloadBytes;
+    if (limit !== undefined && Buffer.byteLength(text) > limit) {
+      // Say so, rather than let the transport drop it and the caller wait.
+      const tooLarge = new InternalError(
+        `${this.#options.topic} reply is ${Buffer.byteLength(text)} bytes, over the transport's ${limit}; ask for less (a page)`,
+      );
+      return JSON.stringify({ ok: false, error: tooLarge.toJSON() } satisfies RpcReply);
+    }
+    return text;
   }
 
   #handle(message: RpcMessage): Promise<unknown> {

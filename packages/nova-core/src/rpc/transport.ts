@@ -23,6 +23,8 @@ export interface ServeOptions {
 export interface Transport {
   /** Short name for messages and benchmarks: "in-process", "nats". */
   readonly name: string;
+  /** The largest payload it carries, in bytes; none when unlimited. */
+  readonly maxPayloadBytes?: number;
   serve(subject: string, handler: PayloadHandler, options?: ServeOptions): Promise<Subscription>;
   /** Fire and forget: one listener per queue and every plain listener gets it; none is fine. */
   publish(subject: string, payload: string): Promise<void>;

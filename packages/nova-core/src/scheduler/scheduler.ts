@@ -142,7 +142,7 @@ export class Scheduler {
 
   /** Reloads every provider (at start, periodically, and before refusing a request). */
   async refresh(ctx: RequestContext): Promise<void> {
-    this.#view.replaceAll(await this.#conductor.providers(ctx));
+    this.#view.replaceAll(await this.#conductor.allProviders(ctx));
     this.#lastFullRefresh = Date.now();
     this.stats.fullRefreshes += 1;
   }
