@@ -109,4 +109,22 @@ describe("the service layer refuses bad input, naming the field, and creates not
     const info = await cloud.computes.get(x.host ?? "")?.driverClient?.getInstanceInfo(x.uuid);
     expect(info?.name).toBe(name);
   });
+
+  it("lists a project's instances a page at a time, and refuses a bad limit or marker", async () => {
+    const before = await cloud.service.list(caller);
+    await bootMany(cloud, 3);
+    const all = await cloud.service.list(caller);
+    expect(all).toHaveLength(before.length + 3);
+    const first = await cloud.service.list(caller, { limit: 2 });
+    expect(first.map((i) => i.uuid)).toEqual(all.slice(0, 2).map((i) => i.uuid));
+    const next = await cloud.service.list(caller, { limit: 2, marker: first[1]?.uuid });
+    expect(next.map((i) => i.uuid)).toEqual(all.slice(2, 4).map((i) => i.uuid));
+    expect(await cloud.service.list({ projectId: "someone-else", userId: "x" })).toEqual([]);
+    await expect(cloud.service.list(caller, { limit: 0 })).rejects.toMatchObject({
+      fields: { field: "limit" },
+    });
+    await expect(cloud.service.list(caller, { marker: "nope" })).rejects.toMatchObject({
+      fields: { field: "marker" },
+    });
+  });
 });

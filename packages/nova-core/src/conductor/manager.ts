@@ -36,6 +36,8 @@ import type {
 } from "./types.js";
 
 const BINARY = "nova-conductor";
+/** The most instances one list reply carries (Nova's max_limit). */
+const MAX_PAGE = 1000;
 
 /**
  * The conductor: the only role that opens the database. Every state change
@@ -162,9 +164,18 @@ export class Conductor {
       get_instance: m(async (ctx, a) =>
         instanceOut(await d.catalog.toInstance(await readOwned(d, ctx, String(a.uuid)))),
       ),
-      list_instances: m(async (_ctx, a) => {
-        const filter = (a.filter ?? {}) as { projectId?: string; host?: string };
-        const rows = await listInstances(d.db, filter);
+      list_instances: m(async (ctx, a) => {
+        // The caller's own project only, a page at a time (Nova's limit and
+        // marker): a whole project in one reply could pass NATS's 1 MB.
+        const page = (a.page ?? {}) as { limit?: number; marker?: string };
+        const limit = Math.min(MAX_PAGE, Math.max(1, page.limit ?? MAX_PAGE));
+        let afterId: number | undefined;
+        if (page.marker !== undefined) afterId = (await readOwned(d, ctx, page.marker)).id;
+        const rows = await listInstances(d.db, {
+          projectId: ctx.projectId,
+          limit,
+          ...(afterId === undefined ? {} : { afterId }),
+        });
         return Promise.all(rows.map(async (r) => instanceOut(await d.catalog.toInstance(r))));
       }),
       list_actions: m(async (ctx, a) => {

@@ -58,11 +58,12 @@ export class ConductorRpcClient {
     );
   }
 
+  /** The caller's project's instances, oldest first: at most `limit` (1,000), after `marker`. */
   async listInstances(
     ctx: RequestContext,
-    filter: { projectId?: string; host?: string },
+    page: { limit?: number; marker?: string } = {},
   ): Promise<Instance[]> {
-    const list = await this.#rpc.call<unknown[]>(ctx, "list_instances", { filter }, { version: V });
+    const list = await this.#rpc.call<unknown[]>(ctx, "list_instances", { page }, { version: V });
     return list.map((p) => fromPrimitive(InstanceObject, p));
   }
 

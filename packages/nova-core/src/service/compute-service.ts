@@ -79,10 +79,24 @@ export class ComputeService {
     return this.#conductor.getInstance(context(caller), checkUuid(uuid));
   }
 
-  /** The caller's project's instances, oldest first. */
-  async list(caller: Caller): Promise<Instance[]> {
+  /**
+   * The caller's project's instances, oldest first, a page at a time: at
+   * most `limit` (default and maximum 1,000), after the instance `marker`
+   * (the previous page's last), as Nova's API pages.
+   */
+  async list(
+    caller: Caller,
+    page: { limit?: unknown; marker?: unknown } = {},
+  ): Promise<Instance[]> {
     const ctx = context(caller);
-    return this.#conductor.listInstances(ctx, { projectId: ctx.projectId });
+    const out: { limit?: number; marker?: string } = {};
+    if (page.limit !== undefined) {
+      if (!Number.isInteger(page.limit) || (page.limit as number) < 1)
+        throw new InvalidInput("limit", "must be a positive integer");
+      out.limit = page.limit as number;
+    }
+    if (page.marker !== undefined) out.marker = checkUuid(page.marker, "marker");
+    return this.#conductor.listInstances(ctx, out);
   }
 
   /** The instance's actions with their events, each named by the request id that caused it. */

@@ -76,6 +76,8 @@ export interface InstanceFilter {
   host?: string;
   includeDeleted?: boolean;
   limit?: number;
+  /** Only instances created after this one (the previous page's last): Nova's marker. */
+  afterId?: number;
 }
 
 export function listInstances(db: Db, filter: InstanceFilter = {}): Promise<InstanceRow[]> {
@@ -83,6 +85,7 @@ export function listInstances(db: Db, filter: InstanceFilter = {}): Promise<Inst
   if (filter.projectId !== undefined) q = q.where("project_id", "=", filter.projectId);
   if (filter.host !== undefined) q = q.where("host", "=", filter.host);
   if (!filter.includeDeleted) q = q.where("deleted", "=", 0);
+  if (filter.afterId !== undefined) q = q.where("id", ">", filter.afterId);
   q = q.orderBy("id");
   if (filter.limit !== undefined) q = q.limit(filter.limit);
   return q.execute();
