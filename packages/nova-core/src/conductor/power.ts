@@ -49,9 +49,8 @@ export async function applyObservations(
     const power = POWER_NAMES.has(o.powerState)
       ? (o.powerState as PowerState)
       : powerStateFromDriver(o.powerState as never);
-    let row = await recordPowerState(deps.db, o.uuid, power, o.stamp);
+    let row = await recordPowerState(deps.db, o.uuid, host, power, o.stamp);
     if (!row) continue;
-    if (row.host !== host) continue; // news from a host the instance is not on
     if ((o.needsReconcile ?? false) !== (row.needs_reconcile === 1)) {
       const flagged = await casTransition(
         deps.db,

@@ -164,23 +164,28 @@ const claimHost = prepare(3, (db, uuid: string, host: string, now: number) =>
 export async function recordPowerState(
   db: Db,
   uuid: string,
+  host: string,
   power: PowerState,
   stamp: number,
   now = Date.now(),
 ): Promise<InstanceRow | undefined> {
-  return db
-    .updateTable("instances")
-    .set((eb) => ({
-      power_state: power,
-      power_stamp: stamp,
-      version: eb("version", "+", 1),
-      updated_at: now,
-    }))
-    .where("uuid", "=", uuid)
-    .where("deleted", "=", 0)
-    .where("power_stamp", "<", stamp)
-    .returningAll()
-    .executeTakeFirst();
+  return (
+    db
+      .updateTable("instances")
+      .set((eb) => ({
+        power_state: power,
+        power_stamp: stamp,
+        version: eb("version", "+", 1),
+        updated_at: now,
+      }))
+      .where("uuid", "=", uuid)
+      // News from a host the instance is not on (it moved, or was rescheduled) is not news about it.
+      .where("host", "=", host)
+      .where("deleted", "=", 0)
+      .where("power_stamp", "<", stamp)
+      .returningAll()
+      .executeTakeFirst()
+  );
 }
 
 /** Marks the row deleted: the last write of a delete, guarded like every other. */
