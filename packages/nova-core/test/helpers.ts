@@ -44,8 +44,11 @@ export function fakeHost(
       hostname: host,
       host: { vcpus: 64, memoryMiB: 262_144, diskGiB: 4096, ...size },
     },
+    // No periodic sync unless a test asks: tests wait for state changes by
+    // notification, and a sync in between would be a change they did not make.
     powerSyncIntervalMs: 0,
-    heartbeatIntervalMs: 0,
+    // Heartbeats on (Nova's 10 s): a long suite must not see its hosts go down.
+    heartbeatIntervalMs: 10_000,
     resourceReportIntervalMs: 0,
     ...extra,
   };
