@@ -51,6 +51,8 @@ export interface CloudConfig {
   };
   /** How often the conductor recomputes the version pins (noticing services that died silently). */
   readonly pinRefreshIntervalMs?: number;
+  /** How often the conductor looks for builds stuck past `conductor.buildTimeoutMs`; 0 off. */
+  readonly stuckBuildIntervalMs?: number;
   readonly logger?: DriverLogger;
 }
 
@@ -131,6 +133,15 @@ export async function createCloud(config: CloudConfig = {}): Promise<Cloud> {
     () => conductor.refreshPins(),
   );
   pinTask.start();
+  // Builds whose conductor died mid-way, checked every minute.
+  const stuckTask = new PeriodicTask(
+    "fail_stuck_builds",
+    config.stuckBuildIntervalMs ?? 60_000,
+    async () => {
+      await conductor.failStuckBuilds();
+    },
+  );
+  stuckTask.start();
 
   const ctx = systemContext();
   const schedulerConfig: SchedulerConfig = {
@@ -208,6 +219,7 @@ export async function createCloud(config: CloudConfig = {}): Promise<Cloud> {
       computes.clear();
       for (const s of schedulers) await s.stop(ctx);
       await pinTask.stop();
+      await stuckTask.stop();
       await notifications.stop();
       await conductor.stop();
       await transport.close();

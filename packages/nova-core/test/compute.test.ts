@@ -186,3 +186,41 @@ describe("the compute agent", () => {
     expect(await fake.listInstances(opts())).toEqual([]);
   });
 });
+
+describe("a build whose conductor died mid-way", () => {
+  it("goes to ERROR with a fault once it made no progress for the build timeout", async () => {
+    const cloud = await testCloud(1, { conductor: { buildTimeoutMs: 60_000 } });
+    try {
+      const created = await cloud.service.create(caller, {
+        name: "fine",
+        flavorId: "m1.small",
+        imageId: "cirros",
+      });
+      await waitFor(cloud, created.uuid, settled);
+      // A build left in spawning by a conductor that is gone: last touched two minutes ago.
+      const old = Date.now() - 120_000;
+      await cloud.engine.db
+        .updateTable("instances")
+        .set({ vm_state: "building", task_state: "spawning", updated_at: old })
+        .where("uuid", "=", created.uuid)
+        .execute();
+      expect(await cloud.conductor.failStuckBuilds()).toBe(1);
+      expect(await cloud.conductor.failStuckBuilds()).toBe(0);
+      const row = await cloud.service.show(caller, created.uuid);
+      expect(row.vmState).toBe("error");
+      expect(row.host).not.toBeNull();
+      const faults = await cloud.engine.db
+        .selectFrom("instance_faults")
+        .selectAll()
+        .where("instance_uuid", "=", created.uuid)
+        .execute();
+      expect(faults.map((f) => f.code)).toEqual(["NOVA_BUILD_TIMEOUT"]);
+      // A delete then cleans up what reached the hypervisor.
+      await cloud.service.delete(caller, created.uuid);
+      await waitFor(cloud, created.uuid, (n) => n.deleted);
+      expect(await cloud.computes.get(row.host ?? "")?.driverClient?.listInstances()).toEqual([]);
+    } finally {
+      await cloud.close();
+    }
+  });
+});

@@ -17,6 +17,13 @@ export interface ConductorConfig {
   readonly quotaDefaults: QuotaLimits;
   /** A service not heard from for this long is down (default 60 s). */
   readonly serviceDownAfterMs: number;
+  /**
+   * A build untouched for this long is stuck (its conductor died mid-way):
+   * the stuck-build task puts it in ERROR with a fault, keeping its host and
+   * claim so a delete removes whatever reached the hypervisor. Nova's
+   * instance_build_timeout; default 30 minutes, 0 off.
+   */
+  readonly buildTimeoutMs?: number;
 }
 
 /** What the conductor's flows share. */

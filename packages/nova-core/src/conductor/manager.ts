@@ -27,6 +27,7 @@ import type { ConductorConfig, ConductorDeps } from "./deps.js";
 import { Notifier } from "./notifier.js";
 import { applyObservations, applyReconcile, lastReconcile } from "./power.js";
 import { forgetUpHosts, recomputePins, upComputeHosts } from "./services.js";
+import { failStuckBuilds } from "./stuck-builds.js";
 import type {
   ClaimResult,
   CreateInstanceRequest,
@@ -127,6 +128,12 @@ export class Conductor {
   /** Resolves once no build or action flow is running. */
   async drain(): Promise<void> {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+  }
+
+  /** Puts builds stuck for longer than the build timeout in ERROR (a periodic task calls it). */
+  failStuckBuilds(): Promise<number> {
+    const timeout = this.#deps.config.buildTimeoutMs ?? 1_800_000;
+    return timeout > 0 ? failStuckBuilds(this.#deps, timeout) : Promise.resolve(0);
   }
 
   /** Recomputes the pins now (a periodic task calls it to notice services that died silently). */
