@@ -157,7 +157,6 @@ export async function createCloud(config: CloudConfig = {}): Promise<Cloud> {
       transport,
       new ConductorRpcClient(transport, pins),
       schedulerConfig,
-      logger,
       `scheduler-${i + 1}`,
     );
     await s.start(ctx);

@@ -224,3 +224,39 @@ describe("a build whose conductor died mid-way", () => {
     }
   });
 });
+
+describe("a spawn that outlives its deadline", () => {
+  it("is cleaned up on its host once the driver's call settles, and the build moves to another host", async () => {
+    const slow = fakeHost(
+      "late-1",
+      {},
+      {
+        driver: STUBBORN_FAKE,
+        // The bigger host, so spreading tries it first.
+        driverConfig: {
+          hostname: "late-1",
+          latencyMs: { spawn: 150 },
+          host: { vcpus: 128, memoryMiB: 524_288, diskGiB: 8192 },
+        },
+        driverTimeoutsMs: { spawn: 20 },
+        settleGraceMs: 10_000,
+      },
+    );
+    const cloud = await testCloud([slow, fakeHost("ok-1")]);
+    try {
+      const [uuid] = await bootMany(cloud, 1);
+      const row = await cloud.service.show(caller, uuid);
+      expect(row.vmState).toBe("active");
+      expect(row.host).toBe("ok-1");
+      // The late domain on the slow host was removed after it appeared.
+      expect(await persistentFake("late-1").listInstances(opts())).toEqual([]);
+      const faults = await cloud.engine.db.selectFrom("instance_faults").selectAll().execute();
+      expect(faults).toHaveLength(1);
+      expect(JSON.parse(faults[0]?.details ?? "{}").driverCode).toBe(ErrorCode.Timeout);
+      expect(await countAllocations(cloud.engine.db)).toEqual({ consumers: 1, rows: 3 });
+    } finally {
+      await cloud.close();
+      resetPersistentFakes();
+    }
+  });
+});

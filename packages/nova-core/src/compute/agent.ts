@@ -220,14 +220,17 @@ export class ComputeAgent {
           { attempt },
         );
       } catch (err) {
-        // A spawn that failed half-way may have left a domain behind when its
-        // deadline passed first: remove it, since the build moves elsewhere.
-        if (
-          isDriverError(err) &&
-          err.code === ErrorCode.Timeout &&
-          !this.#needsReconcile.has(instance.uuid)
-        ) {
-          await client.destroy(instance.uuid, { requestId: ctx.requestId }).catch(() => {});
+        // A spawn whose deadline passed may still be creating the domain.
+        // Once the driver's own call settled, remove whatever it made, since
+        // the build moves elsewhere; never destroy while it still runs (one
+        // operation per instance). If it does not settle, the instance is
+        // marked for reconcile and the stray is reported at the next start.
+        if (isDriverError(err) && err.code === ErrorCode.Timeout) {
+          if (await this.#tracker.settled(instance.uuid, this.#config.settleGraceMs ?? 30_000)) {
+            await client.destroy(instance.uuid, { requestId: ctx.requestId }).catch(() => {});
+          } else {
+            this.#needsReconcile.add(instance.uuid);
+          }
         }
         throw err;
       }

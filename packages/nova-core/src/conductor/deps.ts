@@ -9,6 +9,7 @@ import type { SchedulerRpcClient } from "../scheduler/rpcapi.js";
 import { allows, type TaskState, type Transition, type VmState } from "../state/instance-states.js";
 import type { Catalog } from "./catalog.js";
 import type { Notifier } from "./notifier.js";
+import type { ReconcileReport } from "./types.js";
 
 /** The conductor's settings. @public */
 export interface ConductorConfig {
@@ -37,6 +38,8 @@ export interface ConductorDeps {
   readonly notifier: Notifier;
   readonly config: ConductorConfig;
   readonly logger: DriverLogger;
+  /** The newest start-up comparison of each compute host. */
+  readonly reconcileReports: Map<string, ReconcileReport>;
   /** Runs a flow in the background; the conductor waits for it on stop. */
   track(work: Promise<unknown>): void;
 }

@@ -25,7 +25,7 @@ import { Catalog } from "./catalog.js";
 import { ClaimBatcher } from "./claim-batcher.js";
 import type { ConductorConfig, ConductorDeps } from "./deps.js";
 import { Notifier } from "./notifier.js";
-import { applyObservations, applyReconcile, lastReconcile } from "./power.js";
+import { applyObservations, applyReconcile } from "./power.js";
 import { forgetUpHosts, recomputePins, upComputeHosts } from "./services.js";
 import { failStuckBuilds } from "./stuck-builds.js";
 import type {
@@ -74,6 +74,7 @@ export class Conductor {
       notifier: new Notifier(transport),
       config,
       logger,
+      reconcileReports: new Map(),
       track: (work) => this.#track(work),
     };
     // Every committed claim is told to every scheduler, so each one's view
@@ -103,7 +104,7 @@ export class Conductor {
 
   /** The newest reconcile report of each compute host. */
   reconcileReports(): ReadonlyMap<string, ReconcileReport> {
-    return lastReconcile.get(this.#deps) ?? new Map();
+    return this.#deps.reconcileReports;
   }
 
   async start(): Promise<void> {

@@ -77,14 +77,9 @@ const POWER_NAMES = new Set<string>([
   "suspended",
 ]);
 
-/** The reconcile reports received, newest per host, for operators and tests. */
-export const lastReconcile = new WeakMap<ConductorDeps, Map<string, ReconcileReport>>();
-
 /** Records a compute agent's start-up comparison and applies the policy for missing instances. */
 export async function applyReconcile(deps: ConductorDeps, report: ReconcileReport): Promise<void> {
-  const reports = lastReconcile.get(deps) ?? new Map<string, ReconcileReport>();
-  reports.set(report.host, report);
-  lastReconcile.set(deps, reports);
+  deps.reconcileReports.set(report.host, report);
   if (report.unknown.length > 0 || report.missing.length > 0) {
     deps.logger.warn("compute host differs from the records", {
       host: report.host,

@@ -1,5 +1,4 @@
 import { randomInt } from "node:crypto";
-import type { DriverLogger } from "@novakit/driver-api";
 import type { ConductorRpcClient } from "../conductor/rpcapi.js";
 import { NoValidHost } from "../errors.js";
 import { KeyedLanes } from "../lanes/keyed-lanes.js";
@@ -82,7 +81,6 @@ export class Scheduler {
     transport: Transport,
     conductor: ConductorRpcClient,
     config: SchedulerConfig,
-    _logger: DriverLogger,
     name = "scheduler",
   ) {
     this.name = name;
