@@ -20,7 +20,7 @@ export interface CertifyArgs {
 
 export const CERTIFY_USAGE = `Usage: novakit-certify --driver <package name or path> [options]
        novakit-certify matrix <report.json>... [--out <file>] [--json <file>] [--link-base <path>]
-       novakit-certify cleanup --driver <package> [--config <file>] [--run-id <id>]
+       novakit-certify cleanup --driver <package> [--config <file>] [--run-id <id>] [--uuid <uuid>...]
 
 Certify a novakit compute driver against the contract.
 
