@@ -59,13 +59,14 @@ export type { HostResources, NumaCell, ResourceUsage } from "./schemas/host-reso
 export { type JsonSchema, type SchemaName, schemas, validate } from "./schemas/index.js";
 export type { InstanceInfo, InstanceSummary } from "./schemas/instance-info.js";
 export { type DriverManifest, MANIFEST_FIELD } from "./schemas/manifest.js";
-export type {
-  ConsoleOutput,
-  ConsoleOutputSpec,
-  MigrationSpec,
-  PowerOffSpec,
-  RebootSpec,
-  ResizeSpec,
+export {
+  type ConsoleOutput,
+  type ConsoleOutputSpec,
+  DEFAULT_CONSOLE_OUTPUT_BYTES,
+  type MigrationSpec,
+  type PowerOffSpec,
+  type RebootSpec,
+  type ResizeSpec,
 } from "./schemas/operations.js";
 export type { SnapshotInfo, SnapshotSpec } from "./schemas/snapshot.js";
 export type {

@@ -9,6 +9,7 @@ import {
   type ComputeDriver,
   type ConsoleOutput,
   type ConsoleOutputSpec,
+  DEFAULT_CONSOLE_OUTPUT_BYTES,
   type DriverHost,
   type DriverInfo,
   DriverInternal,
@@ -320,7 +321,7 @@ export class FakeDriver implements ComputeDriver {
       .console.map((line) => `${line}\n`)
       .join("");
     const bytes = Buffer.from(text, "utf8");
-    const max = spec.maxBytes ?? bytes.length;
+    const max = spec.maxBytes ?? DEFAULT_CONSOLE_OUTPUT_BYTES;
     if (bytes.length <= max) return { data: text, truncated: false };
     return { data: bytes.subarray(bytes.length - max).toString("utf8"), truncated: true };
   }

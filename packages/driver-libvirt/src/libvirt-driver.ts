@@ -11,6 +11,7 @@ import {
   type ComputeDriver,
   type ConsoleOutput,
   type ConsoleOutputSpec,
+  DEFAULT_CONSOLE_OUTPUT_BYTES,
   type DriverHost,
   type DriverInfo,
   DriverInternal,
@@ -795,7 +796,7 @@ export class LibvirtDriver implements ComputeDriver {
     } catch {
       bytes = Buffer.alloc(0); // nothing written yet
     }
-    const max = spec.maxBytes ?? bytes.length;
+    const max = spec.maxBytes ?? DEFAULT_CONSOLE_OUTPUT_BYTES;
     const tail = bytes.length > max ? bytes.subarray(bytes.length - max) : bytes;
     return { data: tail.toString("utf8"), truncated: bytes.length > max };
   }

@@ -5,6 +5,7 @@ import {
   type ComputeDriver,
   type ConsoleOutput,
   type ConsoleOutputSpec,
+  DEFAULT_CONSOLE_OUTPUT_BYTES,
   type DriverHost,
   type DriverInfo,
   DriverInternal,
@@ -335,7 +336,10 @@ export class XenDriver implements ComputeDriver {
     validate.consoleOutputSpec.assert(spec);
     await this.#instances.view(uuid, options.signal);
     const log = `${this.#config.consoleLogDir}/guest-${domainName(uuid)}.log`;
-    const { bytes, truncated } = await this.#state.tail(log, spec.maxBytes ?? 16 * 1024 * 1024);
+    const { bytes, truncated } = await this.#state.tail(
+      log,
+      spec.maxBytes ?? DEFAULT_CONSOLE_OUTPUT_BYTES,
+    );
     return { data: Buffer.from(bytes).toString("utf8"), truncated };
   }
 

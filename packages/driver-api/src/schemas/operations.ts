@@ -78,9 +78,18 @@ export interface ResizeSpec {
 }
 /** How much console output to return. @public */
 export interface ConsoleOutputSpec {
-  /** At most this many bytes of the newest output. */
+  /** At most this many bytes of the newest output; {@link DEFAULT_CONSOLE_OUTPUT_BYTES} when absent. */
   maxBytes?: number;
 }
+
+/**
+ * How many bytes of the newest console output `getConsoleOutput` returns
+ * when the spec names no `maxBytes`: 1 MiB, counted in the guest's bytes.
+ *
+ * @public
+ * @since 1.1.0
+ */
+export const DEFAULT_CONSOLE_OUTPUT_BYTES = 1_048_576;
 /** The newest console output of an instance. @public */
 export interface ConsoleOutput {
   /** The newest output, decoded as UTF-8 with replacement. */
