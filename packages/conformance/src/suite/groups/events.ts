@@ -64,7 +64,11 @@ export function eventTests(ctx: SuiteContext): void {
       await ctx.client.unpause(uuid, ctx.call());
       await ctx.client.powerOff(uuid, { graceMs: ctx.options.powerOffGraceMs }, ctx.call());
       await ctx.client.powerOn(uuid, ctx.call());
-      await ctx.eventsAfter(uuid, 0, []); // let the last reads land
+      // The reads take as long as a getInstanceInfo takes: wait for the four,
+      // or the event bound.
+      const mine = () => ctx.eventProbes.slice(probes).filter((p) => p.event.instanceUuid === uuid);
+      const deadline = Date.now() + ctx.options.eventTimeoutMs;
+      while (mine().length < 4 && Date.now() < deadline) await sleep(20);
       await sleep(ctx.options.eventSettleMs);
     } finally {
       ctx.probeEvents = false;
