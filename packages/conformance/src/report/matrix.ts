@@ -36,8 +36,24 @@ const MANDATORY_GROUPS: readonly string[] = GROUPS.filter(
   (g) => g !== "capabilities" && g !== "benchmark",
 );
 
-function columnId(report: CertificationReport): string {
+function baseColumnId(report: CertificationReport): string {
   return `${report.driver.name ?? report.driver.specifier} on ${report.hypervisor?.type ?? "?"}`;
+}
+
+/** A distinct id per report: the base id, with the host (then a number) where two would share one. */
+function columnIds(reports: readonly CertificationReport[]): Map<CertificationReport, string> {
+  const count = new Map<string, number>();
+  for (const r of reports) count.set(baseColumnId(r), (count.get(baseColumnId(r)) ?? 0) + 1);
+  const ids = new Map<CertificationReport, string>();
+  const taken = new Set<string>();
+  for (const r of reports) {
+    const base = baseColumnId(r);
+    let id = (count.get(base) ?? 0) > 1 ? `${base} at ${r.hypervisor?.hostname ?? "?"}` : base;
+    for (let n = 2; taken.has(id); n += 1) id = `${base} (${n})`;
+    taken.add(id);
+    ids.set(r, id);
+  }
+  return ids;
 }
 
 function mandatoryVerdict(report: CertificationReport): CapabilityVerdict["verdict"] {
@@ -53,6 +69,10 @@ function mandatoryVerdict(report: CertificationReport): CapabilityVerdict["verdi
  * @public
  */
 export function renderSupportMatrixJson(entries: readonly MatrixEntry[]): SupportMatrix {
+  // Two reports of one driver on one hypervisor type (a simulator and the
+  // real thing, say) are told apart by their host; cells are keyed by id.
+  const ids = columnIds(entries.map((e) => e.report));
+  const columnId = (report: CertificationReport): string => ids.get(report) ?? baseColumnId(report);
   const sorted = [...entries].sort((a, b) => columnId(a.report).localeCompare(columnId(b.report)));
   const drivers = sorted.map(({ report, href }) => ({
     id: columnId(report),
