@@ -232,18 +232,17 @@ describe("a spawn that outlives its deadline", () => {
       {},
       {
         driver: STUBBORN_FAKE,
-        // The bigger host, so spreading tries it first.
-        driverConfig: {
-          hostname: "late-1",
-          latencyMs: { spawn: 150 },
-          host: { vcpus: 128, memoryMiB: 524_288, diskGiB: 8192 },
-        },
+        driverConfig: { hostname: "late-1", latencyMs: { spawn: 150 } },
         driverTimeoutsMs: { spawn: 20 },
         settleGraceMs: 10_000,
       },
     );
-    const cloud = await testCloud([slow, fakeHost("ok-1")]);
+    // ok-1 first, with one instance on it; then late-1, empty, which
+    // spreading therefore tries first.
+    const cloud = await testCloud([fakeHost("ok-1")]);
     try {
+      await bootMany(cloud, 1);
+      await cloud.addComputeHost(slow);
       const [uuid] = await bootMany(cloud, 1);
       const row = await cloud.service.show(caller, uuid);
       expect(row.vmState).toBe("active");
@@ -253,7 +252,7 @@ describe("a spawn that outlives its deadline", () => {
       const faults = await cloud.engine.db.selectFrom("instance_faults").selectAll().execute();
       expect(faults).toHaveLength(1);
       expect(JSON.parse(faults[0]?.details ?? "{}").driverCode).toBe(ErrorCode.Timeout);
-      expect(await countAllocations(cloud.engine.db)).toEqual({ consumers: 1, rows: 3 });
+      expect(await countAllocations(cloud.engine.db)).toEqual({ consumers: 2, rows: 6 });
     } finally {
       await cloud.close();
       resetPersistentFakes();
