@@ -5,6 +5,11 @@ export interface RequestContext {
   readonly requestId: string;
   readonly projectId: string;
   readonly userId: string;
+  /**
+   * The caller holds the admin role: it may read and act on every project's
+   * records. Optional so a message from a release before it reads as a member.
+   */
+  readonly isAdmin?: boolean;
 }
 
 /** A message: the method, the X.Y version its arguments follow, the context, the arguments. @public */

@@ -12,6 +12,8 @@ export interface Caller {
   readonly projectId: string;
   readonly userId: string;
   readonly requestId?: string;
+  /** The caller holds the admin role (the API's policy decides who does). */
+  readonly isAdmin?: boolean;
 }
 
 /**
@@ -113,5 +115,6 @@ function context(caller: Caller): RequestContext {
       caller.requestId === undefined
         ? `req-${randomUUID()}`
         : checkText(caller.requestId, "requestId", { max: 255 }),
+    ...(caller.isAdmin === true ? { isAdmin: true } : {}),
   };
 }
